@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * run.h - one invocation of a program: the run context, and the contract for leaving
+ * it early.
+ *
+ * A run lives on the caller's stack; nothing about an invocation is global, so any
+ * number of threads may run the same program at once.  A run ends early in exactly
+ * two ways, both implemented in exec/throw.c with one mechanism (a chain of jump
+ * buffers, as in Lua's ldo.c):
+ *   - bpfx_run_throw(): bpf_throw(cookie).  Jumps to the innermost exception boundary
+ *     (the running program's main frame; a tail-call target is its own boundary),
+ *     discarding every frame above it in constant time, then runs the callback.
+ *   - bpfx_run_fault(): checked mode stopped the program (bad access, budget, bad
+ *     call).  Jumps to the top of the run; the run reports the fault.
+ */
+#ifndef BPFX_RUN_H
+#define BPFX_RUN_H
+
+#include <setjmp.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bpfx.h"
+#include "exec/exec.h"
+#include "maps/map.h"
+
+#define BPFX_STACK_SIZE 512        /* per frame, as MAX_BPF_STACK */
+#define BPFX_MAX_TAIL_CALLS 33     /* MAX_TAIL_CALL_CNT */
+
+/* The packet of tc/xdp/socket programs.  The buffer is mapped below 4 GiB so that the
+ * 32-bit data/data_end fields of __sk_buff and xdp_md hold real addresses. */
+struct bpfx_pkt {
+	uint8_t *buf;            /* start of the mapping (headroom first) */
+	size_t buf_size;
+	uint8_t *meta;           /* xdp data_meta; == data when unused */
+	uint8_t *data;
+	uint8_t *data_end;
+};
+
+/* One BPF frame of the interpreter.  Frames between a boundary and the top all run
+ * the boundary's program; which function each runs follows from the call sites. */
+struct bpfx_frame_state {
+	const struct bpf_insn *ret_pc;   /* caller's next insn; NULL: return to C */
+	uint64_t saved[4];               /* caller's r6-r9 */
+	uint32_t call_insn;              /* the insn that called this frame, in the caller */
+};
+
+/* An exception boundary (exec/throw.c). */
+struct bpfx_boundary {
+	jmp_buf jb;
+	struct bpfx_boundary *prev;
+	const struct bpfx_exec *x;       /* whose callback runs */
+	uint32_t depth;                  /* frame index of the boundary */
+	bool in_callback;                /* its exception callback is running */
+};
+
+/* The raw exception record, filled at the throw; names are resolved after the run. */
+struct bpfx_throw_rec {
+	uint64_t cookie;
+	const struct bpfx_exec *x;
+	uint32_t insn;
+	uint32_t frame_cnt;
+	struct { uint32_t func, insn; } frames[BPFX_MAX_FRAMES];
+};
+
+struct bpfx_ctx_ops;
+
+struct bpfx_run {
+	const struct bpfx_program *prog;  /* the program asked to run */
+	const struct bpfx_exec *x;        /* the program running now */
+	void *user_data;
+	uint32_t cpu;
+	bool checked;
+	uint64_t budget;                  /* instructions left (checked mode) */
+	uint64_t insn_cnt;
+
+	/* Engine state: valid during helper and kfunc calls. */
+	const struct bpf_insn *pc;        /* the call being made */
+	uint32_t depth;                   /* current frame index */
+	struct bpfx_frame_state frames[BPFX_MAX_FRAMES];
+	uint32_t tail_calls;
+
+	/* Context and packet, built by the program type's ctx ops. */
+	const struct bpfx_ctx_ops *ctx_ops;
+	void *ctx;
+	uint32_t ctx_size;
+	struct bpfx_pkt pkt;
+	void *ctx_priv;                   /* the ctx ops' own state */
+
+	/* Leaving early (exec/throw.c). */
+	struct bpfx_boundary *boundary;
+	jmp_buf *stop;
+	int err;
+	char *fault;                      /* buffer for the fault message */
+	size_t fault_size;
+	bool threw;
+	struct bpfx_throw_rec rec;
+
+	_Alignas(16) uint8_t stack[BPFX_MAX_FRAMES * BPFX_STACK_SIZE];
+};
+
+/* Frame pointer (r10) of frame d: stacks grow down, frame 0 at the top. */
+static inline uint8_t *bpfx_run_fp(struct bpfx_run *run, uint32_t d)
+{
+	return run->stack + sizeof(run->stack) - (size_t)d * BPFX_STACK_SIZE;
+}
+
+/* --- exec/throw.c: the unwinding contract ------------------------------------ */
+
+/* Run program x at frame depth as an exception boundary when it may throw: returns R0,
+ * or the callback's R0 after a throw.  Engines call this for the top program and for
+ * every tail-call target. */
+uint64_t bpfx_run_boundary(struct bpfx_run *run, const struct bpfx_exec *x,
+			   uint32_t depth, uint64_t r1, uint64_t r2);
+
+_Noreturn void bpfx_run_throw(struct bpfx_run *run, uint64_t cookie);
+_Noreturn void bpfx_run_fault(struct bpfx_run *run, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* --- the engine (exec/interp.c for now) -------------------------------------- */
+
+/* Run function func_insn of x in a new frame at depth (engine entry, no boundary). */
+uint64_t bpfx_interp_call(struct bpfx_run *run, const struct bpfx_exec *x,
+			  uint32_t depth, uint32_t func_insn, const uint64_t args[5]);
+
+/* From a helper: run the callback subprogram fn (the value a program passed for a
+ * BPFX_ARG_FUNC argument) with r1..r5 in a new frame; returns its R0.  Faults if fn
+ * is not a callback of the running program or the frames run out. */
+uint64_t bpfx_run_callback(struct bpfx_run *run, uint64_t fn, uint64_t r1, uint64_t r2,
+			   uint64_t r3, uint64_t r4, uint64_t r5);
+
+/* --- exec/checked.c: checked mode -------------------------------------------- */
+
+/* Fault unless [addr, addr + size) lies in memory the program may read (write). */
+void bpfx_mem_check(struct bpfx_run *run, uint64_t addr, uint64_t size, bool write);
+/* Check a helper's arguments against its signature before calling it. */
+void bpfx_args_check(struct bpfx_run *run, const struct bpfx_func *f, const uint64_t *r);
+
+/* The object's map regions, built at load and freed at close. */
+int bpfx_regions_build(struct bpfx_object *obj);
+void bpfx_regions_free(struct bpfx_object *obj);
+/* Fault unless ptr is one of the object's maps; regno names the argument. */
+struct bpfx_map *bpfx_map_arg(struct bpfx_run *run, uint64_t ptr, int regno);
+
+/* Memory handed out at run time (bpf_obj_new): regions checked mode accepts. */
+int bpfx_dyn_region_add(struct bpfx_object *obj, void *p, size_t size);
+void bpfx_dyn_region_del(struct bpfx_object *obj, void *p);
+
+/* --- context builders (exec/ctx.c) ------------------------------------------- */
+
+struct bpfx_ctx_ops {
+	/* Build run->ctx and run->pkt from the options, as BPF_PROG_TEST_RUN does.
+	 * -EINVAL with a message in err for input the kernel refuses. */
+	int (*prepare)(struct bpfx_run *run, const struct bpfx_run_opts *opts, char *err,
+		       size_t err_size);
+	/* Copy the packet and context out (data_out/ctx_out); sizes into res. */
+	int (*finish)(struct bpfx_run *run, const struct bpfx_run_opts *opts,
+		      struct bpfx_result *res);
+	void (*release)(struct bpfx_run *run);
+};
+
+const struct bpfx_ctx_ops *bpfx_ctx_ops_for(enum bpfx_prog_type type);
+
+/* After a helper moved the packet (xdp_adjust_head, skb_change_tail, ...): store the
+ * new data/data_end/data_meta into the context's fields. */
+void bpfx_ctx_sync_pkt(struct bpfx_run *run);
+
+#endif /* BPFX_RUN_H */

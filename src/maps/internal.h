@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * internal.h - what the map types in maps/ share and nobody outside maps/ needs:
+ * the ops tables, size arithmetic that cannot overflow, and the text that names a
+ * map's memory for checked mode.
+ */
+#ifndef BPFX_MAPS_INTERNAL_H
+#define BPFX_MAPS_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "maps/map.h"
+
+/* The kernel-internal errno that bpf(2) hands to user space unchanged (e.g. lookup
+ * in a ring buffer, an LRU map without preallocation). */
+#ifndef ENOTSUPP
+#define ENOTSUPP 524
+#endif
+
+#define BPFX_MAP_WHAT_MAX 128
+
+/* Flags every map type accepts: NUMA placement and access restrictions. */
+#define BPFX_F_ACCESS_MASK \
+	(BPF_F_RDONLY | BPF_F_RDONLY_PROG | BPF_F_WRONLY | BPF_F_WRONLY_PROG)
+
+extern const struct bpfx_map_ops bpfx_array_ops;      /* array.c: ARRAY, PERCPU_ARRAY */
+extern const struct bpfx_map_ops bpfx_htab_ops;       /* hash.c: HASH, PERCPU_HASH, LRU_HASH */
+extern const struct bpfx_map_ops bpfx_prog_array_ops; /* prog_array.c */
+extern const struct bpfx_map_ops bpfx_ringbuf_ops;    /* ringbuf.c */
+
+/* The kernel's name of a map type ("BPF_MAP_TYPE_DEVMAP"), or "unknown". */
+const char *bpfx_map_type_name(uint32_t type);
+
+/* Write "map '<name>' <part>" into buf (truncated to size). */
+void bpfx_map_what(char *buf, size_t size, const struct bpfx_map *map, const char *part);
+
+/* May programs write the map's memory?  Not .rodata/.kconfig, nor BPF_F_RDONLY_PROG. */
+bool bpfx_map_prog_writable(const struct bpfx_map *map);
+
+/* Not both BPF_F_RDONLY_PROG and BPF_F_WRONLY_PROG (bpf_map_flags_access_ok()). */
+static inline bool bpfx_map_access_ok(uint32_t flags)
+{
+	return (flags & (BPF_F_RDONLY_PROG | BPF_F_WRONLY_PROG)) !=
+	       (BPF_F_RDONLY_PROG | BPF_F_WRONLY_PROG);
+}
+
+/* *out = a * b; false if that overflows size_t. */
+static inline bool bpfx_size_mul(size_t a, size_t b, size_t *out)
+{
+	if (a && b > SIZE_MAX / a)
+		return false;
+	*out = a * b;
+	return true;
+}
+
+static inline uint32_t bpfx_key_u32(const void *key)
+{
+	uint32_t k;
+
+	memcpy(&k, key, sizeof(k));
+	return k;
+}
+
+#endif /* BPFX_MAPS_INTERNAL_H */

@@ -1,0 +1,279 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * map.c - creating an object's maps, and the public map API (bpf(2) semantics).
+ *
+ * The public functions check what the bpf() syscall checks before it reaches a map
+ * type (access flags, BPF_F_LOCK, bad pointers) and then call the type's host ops.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "maps/internal.h"
+
+static const char *const type_names[] = {
+	"BPF_MAP_TYPE_UNSPEC", "BPF_MAP_TYPE_HASH", "BPF_MAP_TYPE_ARRAY",
+	"BPF_MAP_TYPE_PROG_ARRAY", "BPF_MAP_TYPE_PERF_EVENT_ARRAY",
+	"BPF_MAP_TYPE_PERCPU_HASH", "BPF_MAP_TYPE_PERCPU_ARRAY",
+	"BPF_MAP_TYPE_STACK_TRACE", "BPF_MAP_TYPE_CGROUP_ARRAY", "BPF_MAP_TYPE_LRU_HASH",
+	"BPF_MAP_TYPE_LRU_PERCPU_HASH", "BPF_MAP_TYPE_LPM_TRIE",
+	"BPF_MAP_TYPE_ARRAY_OF_MAPS", "BPF_MAP_TYPE_HASH_OF_MAPS", "BPF_MAP_TYPE_DEVMAP",
+	"BPF_MAP_TYPE_SOCKMAP", "BPF_MAP_TYPE_CPUMAP", "BPF_MAP_TYPE_XSKMAP",
+	"BPF_MAP_TYPE_SOCKHASH", "BPF_MAP_TYPE_CGROUP_STORAGE",
+	"BPF_MAP_TYPE_REUSEPORT_SOCKARRAY", "BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE",
+	"BPF_MAP_TYPE_QUEUE", "BPF_MAP_TYPE_STACK", "BPF_MAP_TYPE_SK_STORAGE",
+	"BPF_MAP_TYPE_DEVMAP_HASH", "BPF_MAP_TYPE_STRUCT_OPS", "BPF_MAP_TYPE_RINGBUF",
+	"BPF_MAP_TYPE_INODE_STORAGE", "BPF_MAP_TYPE_TASK_STORAGE",
+	"BPF_MAP_TYPE_BLOOM_FILTER", "BPF_MAP_TYPE_USER_RINGBUF",
+	"BPF_MAP_TYPE_CGRP_STORAGE", "BPF_MAP_TYPE_ARENA",
+};
+
+const char *bpfx_map_type_name(uint32_t type)
+{
+	if (type < sizeof(type_names) / sizeof(type_names[0]))
+		return type_names[type];
+	return "unknown";
+}
+
+const struct bpfx_map_ops *bpfx_map_ops_for(uint32_t type)
+{
+	switch (type) {
+	case BPF_MAP_TYPE_ARRAY:
+	case BPF_MAP_TYPE_PERCPU_ARRAY:
+		return &bpfx_array_ops;
+	case BPF_MAP_TYPE_HASH:
+	case BPF_MAP_TYPE_PERCPU_HASH:
+	case BPF_MAP_TYPE_LRU_HASH:
+		return &bpfx_htab_ops;
+	case BPF_MAP_TYPE_PROG_ARRAY:
+		return &bpfx_prog_array_ops;
+	case BPF_MAP_TYPE_RINGBUF:
+		return &bpfx_ringbuf_ops;
+	default:
+		return NULL;
+	}
+}
+
+void bpfx_map_what(char *buf, size_t size, const struct bpfx_map *map, const char *part)
+{
+	snprintf(buf, size, "map '%s' %s", map->name ? map->name : "?", part);
+}
+
+bool bpfx_map_prog_writable(const struct bpfx_map *map)
+{
+	if (map->kind == BPFX_MAPK_RODATA || map->kind == BPFX_MAPK_KCONFIG)
+		return false;
+	return !(map->map_flags & BPF_F_RDONLY_PROG);
+}
+
+/* ---------------------------------------------------------------------------------
+ * Creating and destroying an object's maps.
+ */
+
+static uint32_t host_cpus(uint32_t nr_cpus)
+{
+	long n;
+
+	if (nr_cpus)
+		return nr_cpus;
+	n = sysconf(_SC_NPROCESSORS_CONF);
+	return n > 0 ? (uint32_t)n : 1;
+}
+
+/* Global data: the section's bytes become the value at index 0. */
+static int init_data(struct bpfx_map *map)
+{
+	uint32_t zero = 0;
+	void *value;
+
+	if (!map->init_data)
+		return 0;
+	value = map->type == BPF_MAP_TYPE_ARRAY ? map->ops->lookup(map, &zero, 0) : NULL;
+	if (!value) {
+		bpfx_obj_log(map->obj, BPFX_WARN,
+			     "map '%s': initial data needs an array map, not type %u (%s)\n",
+			     map->name, map->type, bpfx_map_type_name(map->type));
+		return -EINVAL;
+	}
+	memcpy(value, map->init_data, map->value_size);
+	return 0;
+}
+
+/* `.values = { [k] = &prog }` of a prog array. */
+static int init_progs(struct bpfx_map *map)
+{
+	uint32_t i;
+	int err;
+
+	if (map->init_prog_cnt && map->type != BPF_MAP_TYPE_PROG_ARRAY) {
+		bpfx_obj_log(map->obj, BPFX_WARN,
+			     "map '%s': program initialisers need a prog array\n", map->name);
+		return -EINVAL;
+	}
+	for (i = 0; i < map->init_prog_cnt; i++) {
+		const struct bpfx_map_init_prog *ip = &map->init_progs[i];
+
+		err = map->ops->host_update(map, &ip->key, &ip->prog, BPF_ANY);
+		if (err) {
+			bpfx_obj_log(map->obj, BPFX_WARN,
+				     "map '%s': cannot store program %u at index %u (error %d)\n",
+				     map->name, ip->prog, ip->key, err);
+			return err;
+		}
+	}
+	return 0;
+}
+
+static int create_one(struct bpfx_object *obj, struct bpfx_map *map)
+{
+	const struct bpfx_map_ops *ops = bpfx_map_ops_for(map->type);
+	int err;
+
+	if (!ops) {
+		bpfx_obj_log(obj, BPFX_WARN, "map '%s': type %u (%s) is not supported\n",
+			     map->name, map->type, bpfx_map_type_name(map->type));
+		return -EOPNOTSUPP;
+	}
+	map->obj = obj;
+	map->nr_cpus = host_cpus(obj->nr_cpus);
+	map->priv = NULL;
+	err = ops->alloc(map);
+	if (err)
+		return err;
+	map->ops = ops;
+	err = init_data(map);
+	if (!err)
+		err = init_progs(map);
+	return err;
+}
+
+int bpfx_maps_create(struct bpfx_object *obj)
+{
+	uint32_t i;
+	int err;
+
+	for (i = 0; i < obj->map_cnt; i++) {
+		obj->maps[i].idx = i;
+		err = create_one(obj, &obj->maps[i]);
+		if (err) {
+			bpfx_maps_destroy(obj);
+			return err;
+		}
+	}
+	return 0;
+}
+
+void bpfx_maps_destroy(struct bpfx_object *obj)
+{
+	uint32_t i;
+
+	for (i = 0; i < obj->map_cnt; i++) {
+		struct bpfx_map *map = &obj->maps[i];
+
+		if (map->ops)
+			map->ops->free(map);
+		map->ops = NULL;
+		map->priv = NULL;
+	}
+}
+
+/* ---------------------------------------------------------------------------------
+ * The public API.
+ */
+
+const char *bpfx_map__name(const struct bpfx_map *map)
+{
+	return map->name;
+}
+
+enum bpfx_map_type bpfx_map__type(const struct bpfx_map *map)
+{
+	return (enum bpfx_map_type)map->type;
+}
+
+uint32_t bpfx_map__key_size(const struct bpfx_map *map)
+{
+	return map->key_size;
+}
+
+uint32_t bpfx_map__value_size(const struct bpfx_map *map)
+{
+	return map->value_size;
+}
+
+uint32_t bpfx_map__max_entries(const struct bpfx_map *map)
+{
+	return map->max_entries;
+}
+
+uint32_t bpfx_map__flags(const struct bpfx_map *map)
+{
+	return map->map_flags;
+}
+
+/* What map_lookup_elem() and friends in kernel/bpf/syscall.c check first: the map
+ * exists and its access flags allow the operation (-EPERM). */
+static int host_check(const struct bpfx_map *map, bool write)
+{
+	if (!map)
+		return -EINVAL;
+	if (!map->ops)
+		return -BPFX_ERR_NOTLOADED;
+	if (map->map_flags & (write ? BPF_F_RDONLY : BPF_F_WRONLY))
+		return -EPERM;
+	return 0;
+}
+
+/* A NULL key or value where bytes are due: the kernel's failed copy_from_user(). */
+static bool bad_buf(const void *p, uint32_t size)
+{
+	return !p && size;
+}
+
+int bpfx_map__lookup_elem(struct bpfx_map *map, const void *key, void *value)
+{
+	int err = host_check(map, false);
+
+	if (err)
+		return err;
+	if (bad_buf(key, map->key_size) || bad_buf(value, map->value_size))
+		return -EFAULT;
+	return map->ops->host_lookup(map, key, value);
+}
+
+int bpfx_map__update_elem(struct bpfx_map *map, const void *key, const void *value,
+			  uint64_t flags)
+{
+	int err = host_check(map, true);
+
+	if (err)
+		return err;
+	if (flags & BPF_F_LOCK)
+		return -EINVAL; /* no map in bpfx has a bpf_spin_lock */
+	if (bad_buf(key, map->key_size) || bad_buf(value, map->value_size))
+		return -EFAULT;
+	return map->ops->host_update(map, key, value, flags);
+}
+
+int bpfx_map__delete_elem(struct bpfx_map *map, const void *key)
+{
+	int err = host_check(map, true);
+
+	if (err)
+		return err;
+	if (bad_buf(key, map->key_size))
+		return -EFAULT;
+	return (int)map->ops->delete(map, key);
+}
+
+int bpfx_map__get_next_key(struct bpfx_map *map, const void *key, void *next_key)
+{
+	int err = host_check(map, false);
+
+	if (err)
+		return err;
+	if (bad_buf(next_key, map->key_size))
+		return -EFAULT;
+	return map->ops->get_next_key(map, key, next_key);
+}

@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * object.h - the object model: what the loader makes of a .bpf.o.
+ *
+ * Opening an object parses the ELF, BTF and .BTF.ext and links every program into one
+ * self-contained instruction array (main function first, then the .text subprograms
+ * it reaches, then its exception callback), in the kernel's load format:
+ *   - maps:        ld_imm64 src=BPF_PSEUDO_MAP_IDX,       imm = index into obj->maps
+ *   - global data: ld_imm64 src=BPF_PSEUDO_MAP_IDX_VALUE, imm = map index,
+ *                  insn[1].imm = offset inside the value
+ *   - subprograms: call src=BPF_PSEUDO_CALL, imm = relative offset (insn + 1 + imm)
+ *   - callbacks:   ld_imm64 src=BPF_PSEUDO_FUNC, imm = relative offset
+ *   - kfuncs:      call src=BPF_PSEUDO_KFUNC_CALL, imm = index into obj->externs
+ * Loading then creates the maps and checks and prepares each program (exec/).
+ */
+#ifndef BPFX_OBJECT_H
+#define BPFX_OBJECT_H
+
+#include <linux/bpf.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bpfx.h"
+
+struct btf;
+struct bpfx_exec;
+struct bpfx_func;
+struct bpfx_region;
+struct bpfx_dyn_regions;
+
+/* One function of a linked program (func_info, or ELF symbols without BTF). */
+struct bpfx_func_info {
+	uint32_t insn_off;  /* first instruction, in the linked program */
+	uint32_t type_id;   /* BTF FUNC id, 0 without BTF */
+	const char *name;
+	bool global;        /* BTF linkage (ELF binding without BTF) */
+};
+
+/* One line_info record, offsets in the linked program, strings in the BTF. */
+struct bpfx_line_info {
+	uint32_t insn_off;
+	const char *file;
+	const char *src;    /* NULL when empty */
+	uint32_t line;
+	uint32_t col;
+};
+
+struct bpfx_program {
+	struct bpfx_object *obj;
+	uint32_t id;                    /* index in obj->progs */
+	char *name;                     /* the main function's symbol */
+	char *sec_name;
+	enum bpfx_prog_type type;
+
+	struct bpf_insn *insns;         /* linked, see the banner */
+	uint32_t insn_cnt;
+	struct bpfx_func_info *funcs;   /* sorted by insn_off; funcs[0] is main at 0 */
+	uint32_t func_cnt;
+	struct bpfx_line_info *lines;   /* sorted by insn_off */
+	uint32_t line_cnt;
+	int exc_cb;                     /* funcs index of the custom callback, -1 if none */
+	char **tags;                    /* decl tags on main (component_idx -1), BTF order */
+	uint32_t tag_cnt;
+
+	/* Load status.  The loader may already set an error (a link failure that affects
+	 * only this program); load keeps it. */
+	int load_err;
+	char *load_log;                 /* malloc'ed, the messages that explain load_err */
+	struct bpfx_exec *exec;         /* prepared for running, after a successful load */
+};
+
+/* Where a map came from: a BTF-defined map in .maps, or a global data section. */
+enum bpfx_map_kind {
+	BPFX_MAPK_USER,
+	BPFX_MAPK_DATA,     /* .data, .data.* */
+	BPFX_MAPK_RODATA,   /* .rodata, .rodata.*: frozen, read-only for programs */
+	BPFX_MAPK_BSS,      /* .bss, .bss.* */
+	BPFX_MAPK_KCONFIG,  /* .kconfig externs */
+};
+
+struct bpfx_map_ops;
+
+struct bpfx_map {
+	struct bpfx_object *obj;
+	uint32_t idx;                 /* index in obj->maps */
+	char *name;                   /* symbol in .maps, or the section name */
+	enum bpfx_map_kind kind;
+	uint32_t type;                /* enum bpf_map_type */
+	uint32_t key_size;
+	uint32_t value_size;
+	uint32_t max_entries;
+	uint32_t map_flags;
+	uint32_t btf_key_type_id;
+	uint32_t btf_value_type_id;
+	uint32_t btf_var_type_id;     /* the VAR (.maps) or DATASEC (global data) */
+
+	/* Initial contents: global data (value_size bytes, NULL for .bss), and for prog
+	 * arrays the static initialiser `.values = { [k] = &prog }`. */
+	void *init_data;
+	struct bpfx_map_init_prog {
+		uint32_t key;
+		uint32_t prog;            /* index in obj->progs */
+	} *init_progs;
+	uint32_t init_prog_cnt;
+
+	/* Set at load. */
+	const struct bpfx_map_ops *ops;
+	void *priv;
+	uint32_t nr_cpus;
+};
+
+/* An `extern ... __ksym` function the object calls. */
+struct bpfx_extern {
+	char *name;
+	uint32_t btf_id;              /* the FUNC in the object's BTF, 0 if none */
+	bool weak;
+	const struct bpfx_func *func; /* resolved at load; NULL if weak and absent */
+};
+
+struct bpfx_object {
+	char *name;
+	bpfx_print_fn print;
+	void *print_ctx;
+	bpfx_trace_fn trace;
+	void *trace_ctx;
+	uint32_t nr_cpus;
+
+	void *elf_buf;                /* our copy of the file */
+	size_t elf_size;
+	struct btf *btf;              /* NULL when the object has no .BTF */
+
+	struct bpfx_program *progs;
+	uint32_t prog_cnt;
+	struct bpfx_map *maps;        /* never reallocated after open: insns point here */
+	uint32_t map_cnt;
+	struct bpfx_extern *externs;
+	uint32_t extern_cnt;
+
+	struct bpfx_func_table *funcs; /* helpers and kfuncs: builtin plus registered */
+	bool loaded;
+
+	/* Checked mode (exec/checked.c): map memory, sorted by start, built at load;
+	 * memory handed out while running (bpf_obj_new). */
+	struct bpfx_region *regions;
+	uint32_t region_cnt;
+	struct bpfx_dyn_regions *dyn;
+};
+
+/* Message helpers: every message names the object (and program). */
+void bpfx_obj_log(const struct bpfx_object *obj, enum bpfx_print_level level,
+		  const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* ELF side (object/elf.c): parse and link.  Fills progs, maps, externs, btf.  A
+ * malformed object gives -BPFX_ERR_FORMAT (or -ENOMEM) with a message through
+ * bpfx_obj_log naming the problem. */
+int bpfx_object_parse(struct bpfx_object *obj);
+void bpfx_object_free_parsed(struct bpfx_object *obj);
+
+/* Program type from a section name ("tc", "xdp", ...), BPFX_PROG_UNSPEC if unknown. */
+enum bpfx_prog_type bpfx_prog_type_from_sec(const char *sec_name);
+
+/* Program-level helpers shared by the stages. */
+int bpfx_program_func_at(const struct bpfx_program *prog, size_t insn_idx);
+const struct bpfx_line_info *bpfx_program_line_at(const struct bpfx_program *prog,
+						  size_t insn_idx);
+
+/* Record why a program cannot be loaded: sets load_err (first error wins) and appends
+ * the message to load_log. */
+void bpfx_program_reject(struct bpfx_program *prog, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#endif /* BPFX_OBJECT_H */

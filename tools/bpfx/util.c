@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * util.c - small pieces every command uses: error lines, errno names, and the
+ * callbacks that print the library's messages and bpf_trace_printk output.
+ * Calls nothing in the library (the unit tests link it without it).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+void cli_err(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fprintf(stderr, "bpfx: ");
+	if (cmd)
+		fprintf(stderr, "%s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+const char *cli_errno_name(int err)
+{
+	static const struct {
+		int err;
+		const char *name;
+	} names[] = {
+		{ BPFX_ERR_FORMAT, "BPFX_ERR_FORMAT" },   { BPFX_ERR_FAULT, "BPFX_ERR_FAULT" },
+		{ BPFX_ERR_BUDGET, "BPFX_ERR_BUDGET" },   { BPFX_ERR_CALL, "BPFX_ERR_CALL" },
+		{ BPFX_ERR_REJECTED, "BPFX_ERR_REJECTED" },
+		{ BPFX_ERR_NOTLOADED, "BPFX_ERR_NOTLOADED" },
+		{ 524, "ENOTSUPP" }, /* the kernel's internal ENOTSUPP, seen by bpf() users */
+		{ EPERM, "EPERM" },     { ENOENT, "ENOENT" },   { E2BIG, "E2BIG" },
+		{ EINVAL, "EINVAL" },   { EACCES, "EACCES" },   { EFAULT, "EFAULT" },
+		{ ENOMEM, "ENOMEM" },   { ENOSPC, "ENOSPC" },   { EEXIST, "EEXIST" },
+		{ ERANGE, "ERANGE" },   { EBUSY, "EBUSY" },     { ENOEXEC, "ENOEXEC" },
+		{ EOPNOTSUPP, "EOPNOTSUPP" }, { ELOOP, "ELOOP" }, { ENOSYS, "ENOSYS" },
+		{ EAGAIN, "EAGAIN" },   { EIO, "EIO" },         { EBADF, "EBADF" },
+		{ ENODEV, "ENODEV" },   { EISDIR, "EISDIR" },   { EFBIG, "EFBIG" },
+		{ ENXIO, "ENXIO" },     { EOVERFLOW, "EOVERFLOW" }, { EDOM, "EDOM" },
+	};
+	static _Thread_local char buf[24];
+	size_t i;
+
+	if (err < 0)
+		err = -err;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].err == err)
+			return names[i].name;
+	snprintf(buf, sizeof(buf), "error %d", err);
+	return buf;
+}
+
+void cli_first_line(const char *s, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	if (!size)
+		return;
+	while (s && (*s == '\n' || *s == '\r'))
+		s++;
+	while (s && s[n] && s[n] != '\n' && n + 1 < size)
+		n++;
+	if (n)
+		memcpy(buf, s, n);
+	while (n && (buf[n - 1] == '\r' || buf[n - 1] == ' '))
+		n--;
+	buf[n] = '\0';
+}
+
+const char *cli_basename(const char *path)
+{
+	const char *slash = path ? strrchr(path, '/') : NULL;
+
+	if (!path)
+		return "";
+	return slash && slash[1] ? slash + 1 : path;
+}
+
+/* Write len bytes of msg to f as lines, each starting with pfx. */
+static void print_lines(FILE *f, const char *pfx, const char *msg, size_t len)
+{
+	size_t i = 0, n;
+
+	while (i < len) {
+		n = 0;
+		while (i + n < len && msg[i + n] != '\n' && msg[i + n] != '\0')
+			n++;
+		fputs(pfx, f);
+		fwrite(msg + i, 1, n, f);
+		fputc('\n', f);
+		i += n + 1;
+	}
+}
+
+void cli_print(enum bpfx_print_level level, const char *msg, void *ctx)
+{
+	struct cli_log *log = ctx;
+
+	if (!msg)
+		return;
+	if (log && level == BPFX_WARN)
+		cli_first_line(msg, log->last_warn, sizeof(log->last_warn));
+	if (log && (int)level > log->max_level)
+		return;
+	fflush(stdout);
+	print_lines(stderr, "bpfx: ", msg, strlen(msg));
+}
+
+void cli_trace(const char *msg, size_t len, void *ctx)
+{
+	FILE *f = ctx ? ctx : stdout;
+
+	if (!msg)
+		return;
+	while (len && (msg[len - 1] == '\n' || msg[len - 1] == '\0'))
+		len--;
+	print_lines(f, "trace: ", msg, len ? len : 0);
+	if (!len)
+		fputs("trace: \n", f);
+}
