@@ -296,6 +296,60 @@ BPFX_API int bpfx_map__get_next_key(struct bpfx_map *map, const void *key, void 
 typedef int (*bpfx_ringbuf_fn)(void *ctx, const void *data, size_t size);
 BPFX_API int bpfx_map__ringbuf_consume(struct bpfx_map *map, bpfx_ringbuf_fn fn, void *ctx);
 
+/* ---------------------------------------------------------------------------------
+ * The host kernel as an oracle (src/kernel/).  A program of an opened object is given
+ * to the running kernel through bpf(2) (its maps created there with their initial
+ * contents, its prog arrays filled with the kernel's own copies of their programs) and
+ * run with BPF_PROG_TEST_RUN on the same input as bpfx_program__run().  Each call
+ * builds and tears down its own kernel objects: programs never see each other's map
+ * state.  Needs bpf() (root, or CAP_BPF and friends) and kernel BTF.
+ */
+enum bpfx_kernel_status {
+	BPFX_KERNEL_RAN = 0,     /* loaded and test-run: retval, duration_ns */
+	BPFX_KERNEL_REJECTED,    /* the kernel refused the program: err, log */
+	BPFX_KERNEL_RUN_FAILED,  /* loaded, but the test run failed: err, reason */
+	BPFX_KERNEL_UNSUPPORTED, /* the kernel loader cannot express it: reason */
+};
+
+struct bpfx_kernel_opts {
+	size_t sz;            /* sizeof(struct bpfx_kernel_opts) */
+	uint32_t log_level;   /* verifier log level; 0: 1 */
+	bool full_log;        /* keep the whole log (else its end may be all that is kept) */
+	bool load_only;       /* load, do not run */
+};
+
+struct bpfx_kernel_result {
+	enum bpfx_kernel_status status;
+	bool loaded;
+	int err;              /* positive errno of the step that failed, else 0 */
+	uint32_t retval;      /* the test run's retval: 32 bits, all the kernel reports */
+	uint64_t duration_ns; /* the kernel's average time per run */
+	uint32_t data_size_out;
+	uint32_t ctx_size_out;
+	char *log;            /* the verifier log (malloc'ed), or NULL */
+	char reason[512];     /* why, for UNSUPPORTED and RUN_FAILED; notes otherwise */
+};
+
+/* Whether bpf() can be used here: 0, or -EPERM / -ENOSYS (no bpf()) / -ENOENT (no
+ * kernel BTF), with a one-line reason in msg. */
+BPFX_API int bpfx_kernel_probe(char *msg, size_t size);
+
+/* Load prog (which needs only an opened object) into the kernel and test-run it.
+ * opts as for bpfx_program__run() (data_in NULL for a packet program: 64 zero bytes,
+ * as the kernel's selftests use); kopts may be NULL.  Returns 0 when res describes
+ * the outcome (whatever its status; free it with bpfx_kernel_result__free()), -EPERM
+ * or -ENOSYS when the kernel is not available, -EINVAL or -ENOMEM. */
+BPFX_API int bpfx_program__kernel_run(const struct bpfx_program *prog,
+				      const struct bpfx_run_opts *opts,
+				      const struct bpfx_kernel_opts *kopts,
+				      struct bpfx_kernel_result *res);
+BPFX_API void bpfx_kernel_result__free(struct bpfx_kernel_result *res);
+
+/* The key message of a verifier log: its last line that is not a statistic
+ * ("processed N insns ...", "verification time ...").  Copies it into buf; returns
+ * buf ("" when none). */
+BPFX_API const char *bpfx_kernel_log_key(const char *log, char *buf, size_t size);
+
 #ifdef __cplusplus
 }
 #endif

@@ -36,7 +36,24 @@ struct bpfx_pkt {
 	uint8_t *meta;           /* xdp data_meta; == data when unused */
 	uint8_t *data;
 	uint8_t *data_end;
+	uint8_t *frags;          /* xdp multi-buffer: the bytes past the linear part, */
+	uint32_t frags_len;      /* frag i at frags + i * BPFX_XDP_FRAME_SIZE (a page each) */
 };
+
+/* The test run's packet layout (exec/ctx.c), for helpers that move data/data_end.
+ * skb (tc, socket): buf_size is BPFX_SKB_BUF_SIZE; data starts BPFX_SKB_HEADROOM
+ * into buf (tc; socket filters are past the Ethernet header); the packet may grow to
+ * BPFX_SKB_MAX_LEN bytes (SKB_MAX_ALLOC: bpf_skb_change_tail's limit at tc).
+ * xdp: buf is data_hard_start and buf_size the frame (a page); data_meta and data
+ * may not go below buf + BPFX_XDP_FRAME_HDR; data_end may not pass
+ * buf + buf_size - BPFX_SHINFO_SIZE. */
+#define BPFX_SKB_HEADROOM 64       /* NET_SKB_PAD + NET_IP_ALIGN (x86-64) */
+#define BPFX_SKB_MAX_LEN 16064     /* SKB_MAX_ALLOC */
+#define BPFX_SKB_BUF_SIZE 16384    /* headroom + SKB_MAX_LEN, page-rounded */
+#define BPFX_XDP_HEADROOM 256      /* XDP_PACKET_HEADROOM */
+#define BPFX_XDP_FRAME_SIZE 4096   /* one page: xdp frame_sz, and each frag */
+#define BPFX_XDP_FRAME_HDR 40      /* sizeof(struct xdp_frame) */
+#define BPFX_SHINFO_SIZE 320       /* SKB_DATA_ALIGN(sizeof(struct skb_shared_info)) */
 
 /* One BPF frame of the interpreter.  Frames between a boundary and the top all run
  * the boundary's program; which function each runs follows from the call sites. */

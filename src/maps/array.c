@@ -227,17 +227,7 @@ static int array_host_update(struct bpfx_map *map, const void *key, const void *
 
 static int array_get_next_key(struct bpfx_map *map, const void *key, void *next_key)
 {
-	uint32_t index = key ? bpfx_key_u32(key) : UINT32_MAX;
-	uint32_t next;
-
-	if (index >= map->max_entries)
-		next = 0;
-	else if (index == map->max_entries - 1)
-		return -ENOENT;
-	else
-		next = index + 1;
-	memcpy(next_key, &next, sizeof(next));
-	return 0;
+	return bpfx_index_next_key(map, key, next_key);
 }
 
 static size_t array_regions(const struct bpfx_map *map, struct bpfx_region *out,

@@ -64,4 +64,8 @@ static inline uint32_t bpfx_key_u32(const void *key)
 	return k;
 }
 
+/* array_map_get_next_key(): arrays and prog arrays.  No key, or one out of range,
+ * gives index 0; the last index gives -ENOENT. */
+int bpfx_index_next_key(const struct bpfx_map *map, const void *key, void *next_key);
+
 #endif /* BPFX_MAPS_INTERNAL_H */

@@ -67,6 +67,21 @@ bool bpfx_map_prog_writable(const struct bpfx_map *map)
 	return !(map->map_flags & BPF_F_RDONLY_PROG);
 }
 
+int bpfx_index_next_key(const struct bpfx_map *map, const void *key, void *next_key)
+{
+	uint32_t index = key ? bpfx_key_u32(key) : UINT32_MAX;
+	uint32_t next;
+
+	if (index >= map->max_entries)
+		next = 0;
+	else if (index == map->max_entries - 1)
+		return -ENOENT;
+	else
+		next = index + 1;
+	memcpy(next_key, &next, sizeof(next));
+	return 0;
+}
+
 /* ---------------------------------------------------------------------------------
  * Creating and destroying an object's maps.
  */

@@ -121,7 +121,7 @@ void cli_trace(const char *msg, size_t len, void *ctx)
 		return;
 	while (len && (msg[len - 1] == '\n' || msg[len - 1] == '\0'))
 		len--;
-	print_lines(f, "trace: ", msg, len ? len : 0);
+	print_lines(f, "trace: ", msg, len);
 	if (!len)
 		fputs("trace: \n", f);
 }
