@@ -306,6 +306,7 @@ BPFX_API int bpfx_map__ringbuf_consume(struct bpfx_map *map, bpfx_ringbuf_fn fn,
  */
 enum bpfx_kernel_status {
 	BPFX_KERNEL_RAN = 0,     /* loaded and test-run: retval, duration_ns */
+	BPFX_KERNEL_LOADED,      /* loaded, not run (load_only) */
 	BPFX_KERNEL_REJECTED,    /* the kernel refused the program: err, log */
 	BPFX_KERNEL_RUN_FAILED,  /* loaded, but the test run failed: err, reason */
 	BPFX_KERNEL_UNSUPPORTED, /* the kernel loader cannot express it: reason */
@@ -316,6 +317,7 @@ struct bpfx_kernel_opts {
 	uint32_t log_level;   /* verifier log level; 0: 1 */
 	bool full_log;        /* keep the whole log (else its end may be all that is kept) */
 	bool load_only;       /* load, do not run */
+	uint32_t prog_flags;  /* extra BPF_F_* load flags (e.g. from __flag()) */
 };
 
 struct bpfx_kernel_result {

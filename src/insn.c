@@ -364,7 +364,8 @@ static bool is_plain(const struct bpf_insn *insn, enum bpfx_insn_kind kind)
 	case BPFX_K_NEG:
 		return !insn->src_reg && !insn->off && !insn->imm;
 	case BPFX_K_END:
-		return !insn->src_reg && !insn->off;
+		return !insn->src_reg && !insn->off &&
+		       (insn->imm == 16 || insn->imm == 32 || insn->imm == 64);
 	case BPFX_K_JA:
 		return !insn->src_reg && !insn->dst_reg && !insn->imm;
 	case BPFX_K_GOTOL:

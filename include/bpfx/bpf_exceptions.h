@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* SPDX-License-Identifier: MIT */
 /* bpf_exceptions.h: bpf_throw() and assertion macros for BPF programs.
  * The same source builds for the Linux kernel (6.7+) and for bpfx.  Include it after
  * <linux/bpf.h> (or vmlinux.h) and <bpf/bpf_helpers.h>.  Semantics follow the kernel's

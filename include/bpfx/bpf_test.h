@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* SPDX-License-Identifier: MIT */
 /* bpf_test.h: expected-result annotations for BPF test programs, spelled exactly as
  * the kernel selftests' bpf_misc.h spells them, so that one annotated .bpf.c runs
  * under `bpfx test` and under the kernel's test_loader.  Each macro is a BTF decl tag

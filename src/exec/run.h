@@ -38,6 +38,8 @@ struct bpfx_pkt {
 	uint8_t *data_end;
 	uint8_t *frags;          /* xdp multi-buffer: the bytes past the linear part, */
 	uint32_t frags_len;      /* frag i at frags + i * BPFX_XDP_FRAME_SIZE (a page each) */
+	uint8_t *mac;            /* skb mac and network headers; NULL: the test-run */
+	uint8_t *net;            /* layout (buf + BPFX_SKB_HEADROOM, + ETH_HLEN) */
 };
 
 /* The test run's packet layout (exec/ctx.c), for helpers that move data/data_end.
@@ -113,6 +115,8 @@ struct bpfx_run {
 	size_t fault_size;
 	bool threw;
 	struct bpfx_throw_rec rec;
+	uint32_t *spin_lock;              /* the bpf_spin_lock held, if any: a run stopped
+					     by a fault must release it (store 0) */
 
 	_Alignas(16) uint8_t stack[BPFX_MAX_FRAMES * BPFX_STACK_SIZE];
 };

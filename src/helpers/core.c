@@ -216,20 +216,28 @@ struct sink {
 	size_t len;
 };
 
+static size_t room(const struct sink *s, size_t n)
+{
+	size_t left = s->len + 1 < s->size ? s->size - 1 - s->len : 0;
+
+	return n < left ? n : left;
+}
+
 static void put(struct sink *s, const char *p, size_t n)
 {
-	if (s->len + 1 < s->size) {
-		size_t room = s->size - 1 - s->len;
+	size_t k = room(s, n);
 
-		memcpy(s->buf + s->len, p, n < room ? n : room);
-	}
+	if (k)
+		memcpy(s->buf + s->len, p, k);
 	s->len += n;
 }
 
 static void pad(struct sink *s, char c, size_t n)
 {
-	for (size_t i = 0; i < n && s->len + 1 < s->size; i++)
-		s->buf[s->len + i - i] = c, s->len++, n--, i--;
+	size_t k = room(s, n);
+
+	if (k)
+		memset(s->buf + s->len, c, k);
 	s->len += n;
 }
 
@@ -245,7 +253,6 @@ struct spec {
 };
 
 struct bprintf {
-	const char *fmt;
 	const uint64_t *args;
 	uint32_t nargs;
 	uint32_t nspec;
@@ -262,8 +269,23 @@ static bool is_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
 static bool is_print(char c) { return c >= 0x20 && c < 0x7f; }
 static bool is_punct(char c) { return is_print(c) && c != ' ' && !is_alnum(c); }
 
-/* A string-like argument ends the word: "%s," is fine, "%sx" is not. */
+/* A string argument must end a word: "%s," and "%s\n" are fine, "%sx" is not. */
 static bool ends_word(char c) { return c == 0 || is_space(c) || is_punct(c); }
+
+static long bin_left(const struct bprintf *b)
+{
+	return MAX_BPRINTF_BIN_ARGS - b->bin;
+}
+
+static int bin_take(struct bprintf *b, long size, bool align)
+{
+	if (align)
+		b->bin = (b->bin + 3) & ~3l;
+	if (bin_left(b) < size)
+		return -ENOSPC;
+	b->bin += size;
+	return 0;
+}
 
 static void put_padded(struct sink *s, const struct spec *sp, const char *p, size_t n)
 {
@@ -276,36 +298,33 @@ static void put_padded(struct sink *s, const struct spec *sp, const char *p, siz
 		pad(s, ' ', fill);
 }
 
-/* lib/vsprintf.c number(): sign, then zeros or spaces to the width. */
+/* lib/vsprintf.c number(): the sign, then zeros (or spaces before it) to the
+ * width; '-' wins over '0', '+' over ' '.  Examples: "%05d" -42 -> "-0042",
+ * "%-4x" 10 -> "a   ", "%+d" 7 -> "+7". */
 static void put_number(struct sink *s, struct spec sp, uint64_t v, bool is_signed,
-		       int base, bool upper)
+		       unsigned base, bool upper)
 {
 	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
-	char tmp[24];
-	char sign = 0;
+	char tmp[24], sign = 0;
 	size_t n = 0, len, fill;
 
 	if (is_signed && (int64_t)v < 0) {
 		sign = '-';
 		v = -v;
-	} else if (is_signed && sp.plus) {
-		sign = '+';
-	} else if (is_signed && sp.space) {
-		sign = ' ';
+	} else if (is_signed && (sp.plus || sp.space)) {
+		sign = sp.plus ? '+' : ' ';
 	}
 	do {
-		tmp[n++] = digits[v % (unsigned)base];
-		v /= (unsigned)base;
+		tmp[n++] = digits[v % base];
+		v /= base;
 	} while (v);
 	len = n + (sign != 0);
 	fill = sp.width > 0 && (size_t)sp.width > len ? (size_t)sp.width - len : 0;
-	if (sp.left)
-		sp.zero = false;
 	if (!sp.left && !sp.zero)
 		pad(s, ' ', fill);
 	if (sign)
 		put(s, &sign, 1);
-	if (sp.zero)
+	if (!sp.left && sp.zero)
 		pad(s, '0', fill);
 	while (n)
 		put(s, &tmp[--n], 1);
@@ -313,17 +332,7 @@ static void put_number(struct sink *s, struct spec sp, uint64_t v, bool is_signe
 		pad(s, ' ', fill);
 }
 
-static int bin_take(struct bprintf *b, long size, bool align)
-{
-	if (align)
-		b->bin = (b->bin + 3) & ~3l;
-	if (MAX_BPRINTF_BIN_ARGS - b->bin < size)
-		return -ENOSPC;
-	b->bin += size;
-	return 0;
-}
-
-/* %d %i %u %x %X with l/ll; returns the format characters used or an error. */
+/* %d %i %u %x %X, with l or ll; returns the format characters used. */
 static int conv_int(struct bprintf *b, const char *f, const struct spec *sp, uint64_t v)
 {
 	int size = 4, used = 0, err;
@@ -346,7 +355,8 @@ static int conv_int(struct bprintf *b, const char *f, const struct spec *sp, uin
 	return used + 1;
 }
 
-/* %s, %pks, %pus: the string is copied in (at most what the buffer has left). */
+/* %s, %pks, %pus: the string is copied into what the argument buffer has left
+ * (so it may be cut short); an unreadable one prints as "".  f is at the 's'. */
 static int conv_str(struct bprintf *b, const char *f, const struct spec *sp, uint64_t p,
 		    bool raw)
 {
@@ -355,9 +365,9 @@ static int conv_str(struct bprintf *b, const char *f, const struct spec *sp, uin
 
 	if (!ends_word(f[1]))
 		return -EINVAL;
-	if (b->bin == MAX_BPRINTF_BIN_ARGS)
+	if (bin_left(b) <= 0)
 		return -ENOSPC;
-	n = copy_str_nofault(str, p, (size_t)(MAX_BPRINTF_BIN_ARGS - b->bin));
+	n = copy_str_nofault(str, p, (size_t)bin_left(b));
 	if (n < 0) {
 		str[0] = '\0';
 		n = 1;
@@ -374,22 +384,22 @@ static int conv_char(struct bprintf *b, const struct spec *sp, uint64_t v)
 {
 	char c = (char)v;
 
-	if (b->bin == MAX_BPRINTF_BIN_ARGS)
+	if (bin_left(b) <= 0)
 		return -ENOSPC;
 	b->bin++;
 	put_padded(&b->out, sp, &c, 1);
 	return 1;
 }
 
-/* %pI4 1.2.3.4, %pi4 001.002.003.004, %pI6 0001:...:0008, %pi6 32 hex digits;
- * printed as is (the kernel pre-formats them, so widths do not apply). */
+/* %pI4 1.2.3.4, %pi4 001.002.003.004, %pI6 0001:0db8:...:0008, %pi6 32 hex
+ * digits.  The kernel formats these while packing, so widths do not apply. */
 static int conv_ip(struct bprintf *b, char kind, char ver, uint64_t p)
 {
 	uint8_t ip[16] = { 0 };
 	size_t n = ver == '4' ? 4 : 16, len = 0;
 	char text[48];
 
-	if (MAX_BPRINTF_BIN_ARGS - b->bin < (long)n)
+	if (bin_left(b) < (long)n)
 		return -ENOSPC;
 	if (!read_nofault(ip, p, n))
 		memset(ip, 0, n);
@@ -404,50 +414,52 @@ static int conv_ip(struct bprintf *b, char kind, char ver, uint64_t p)
 	}
 	b->bin += (long)len + 1;
 	put(&b->out, text, len);
-	return 3;
+	return 0;
 }
 
-/* %p and its forms; f points at the 'p'.  Returns the characters to skip. */
+/* %ps %pS %pB: symbols; an address outside the kernel prints as 0x<hex>. */
+static int conv_sym(struct bprintf *b, char kind, const struct spec *sp, uint64_t v)
+{
+	char text[24];
+	int n = snprintf(text, sizeof(text), "0x%llx", (unsigned long long)v);
+
+	if (kind == 'B') {          /* formatted while packing: no width */
+		b->bin += n + 1;
+		put(&b->out, text, (size_t)n);
+		return 0;
+	}
+	if (bin_take(b, 8, true))
+		return -ENOSPC;
+	put_padded(&b->out, sp, text, (size_t)n);
+	return 0;
+}
+
+/* %p and its forms; f is at the 'p'. */
 static int conv_ptr(struct bprintf *b, const char *f, struct spec sp, uint64_t v)
 {
-	char next = f[1], text[24];
-	int used = 1, err, n;
+	char next = f[1];
 
-	if ((next == 'k' || next == 'u') && f[2] == 's')
-		return conv_str(b, f + 2, &sp, v, true) < 0 ? -EINVAL : 3;
+	if ((next == 'k' || next == 'u') && f[2] == 's') {
+		int err = conv_str(b, f + 2, &sp, v, true);
+
+		return err < 0 ? err : 0;
+	}
 	if ((next == 'i' || next == 'I') && (f[2] == '4' || f[2] == '6'))
 		return conv_ip(b, next, f[2], v);
-	if (next == 'B' || next == 's' || next == 'S') {
-		/* symbols: an address outside the kernel prints as 0x... */
-		err = bin_take(b, next == 'B' ? 0 : 8, next != 'B');
-		if (err)
-			return err;
-		n = snprintf(text, sizeof(text), "0x%llx",
-			     (unsigned long long)(next == 'B' ? v - 1 : v));
-		b->bin += next == 'B' ? n + 1 : 0;
-		put_padded(&b->out, &sp, text, (size_t)n);
-		return 2;
-	}
+	if (next == 'B' || next == 's' || next == 'S')
+		return conv_sym(b, next, &sp, v);
 	if (!ends_word(next) && next != 'K' && next != 'x')
 		return -EINVAL;
-	err = bin_take(b, 8, true);
-	if (err)
-		return err;
-	/* %p %pK %px: the raw value (the kernel hashes %p), 16 digits by default */
+	if (bin_take(b, 8, true))
+		return -ENOSPC;
+	/* %p %pK %px: the raw value (the kernel hashes %p), 16 digits unless a
+	 * width is given */
 	if (sp.width < 0) {
 		sp.width = 16;
 		sp.zero = true;
 	}
 	put_number(&b->out, sp, v, false, 16, false);
-	return used + (next == 'K' || next == 'x');
-}
-
-/* After %p conversions the kernel skips the rest of an alphanumeric word. */
-static const char *skip_alnum(const char *f)
-{
-	while (is_alnum(*f))
-		f++;
-	return f;
+	return 0;
 }
 
 static const char *parse_spec(const char *f, struct spec *sp)
@@ -466,18 +478,20 @@ static const char *parse_spec(const char *f, struct spec *sp)
 			break;
 	}
 	if (*f >= '1' && *f <= '9') {
-		sp->width = 0;
-		while (is_digit(*f)) {
-			sp->width = sp->width * 10 + (*f++ - '0');
-			if (sp->width > FIELD_WIDTH_MAX)
-				sp->width = FIELD_WIDTH_MAX;
-		}
+		uint32_t w = 0;
+
+		while (is_digit(*f))
+			w = w * 10 + (uint32_t)(*f++ - '0');
+		/* the kernel's int wraps, then is clamped: "%4294967301d" pads to 5,
+		 * "%2147483648d" (negative) not at all */
+		sp->width = (int32_t)w < 0 ? 0 : (int32_t)w > FIELD_WIDTH_MAX ? FIELD_WIDTH_MAX
+									  : (int)w;
 	}
 	return f;
 }
 
-/* One conversion after a '%'; returns where the format continues, or NULL with
- * *err set. */
+/* One conversion; f is just past the '%'.  Returns where the format continues,
+ * or NULL with *err set. */
 static const char *conv(struct bprintf *b, const char *f, int *err)
 {
 	uint64_t v = b->args[b->nspec];
@@ -498,9 +512,12 @@ static const char *conv(struct bprintf *b, const char *f, int *err)
 		return NULL;
 	}
 	b->nspec++;
-	return *f == 'p' && (f[1] == 'K' || f[1] == 'x' || f[1] == 's' || f[1] == 'S' ||
-			     f[1] == 'B' || f[1] == 'i' || f[1] == 'I' || f[1] == 'k' ||
-			     f[1] == 'u') ? skip_alnum(f + 1) : f + n;
+	if (*f != 'p')
+		return f + n;
+	/* after a pointer the kernel skips the rest of an alphanumeric word */
+	for (f++; is_alnum(*f); f++)
+		;
+	return f;
 }
 
 /* Validate and format fmt (NUL-terminated) with nargs arguments into out.
@@ -508,7 +525,7 @@ static const char *conv(struct bprintf *b, const char *f, int *err)
 static int bprintf(const char *fmt, const uint64_t *args, uint32_t nargs, char *out,
 		   size_t size)
 {
-	struct bprintf b = { .fmt = fmt, .args = args, .nargs = nargs,
+	struct bprintf b = { .args = args, .nargs = nargs,
 			     .out = { .buf = out, .size = size } };
 	const char *f = fmt;
 	int err = 0;
@@ -585,7 +602,8 @@ BPFX_FN(trace_vprintk)
 
 	if (!varargs_ok(r3, data_len))
 		return (uint64_t)-EINVAL;
-	memcpy(args, (const void *)(uintptr_t)r3, data_len);
+	if (data_len)
+		memcpy(args, (const void *)(uintptr_t)r3, data_len);
 	return trace_fmt(run, (const char *)(uintptr_t)r1, (uint32_t)r2, args, data_len / 8);
 }
 
@@ -602,13 +620,19 @@ BPFX_FN(snprintf)
 	if (!varargs_ok(r4, data_len))
 		return (uint64_t)-EINVAL;
 	fmt_len = copy_str_nofault(fmt, r3, sizeof(fmt));
-	if (fmt_len < 0 || fmt[fmt_len - 1] != '\0' || memchr(fmt, 0, fmt_len) != fmt + fmt_len - 1)
+	if (fmt_len < 0 || fmt_len == sizeof(fmt))   /* unreadable, or cut short */
 		return (uint64_t)-EINVAL;
 	if (run->checked)
 		bpfx_mem_check(run, r3, (uint64_t)fmt_len, false);
-	memcpy(args, (const void *)(uintptr_t)r4, data_len);
-	n = bprintf(fmt, args, data_len / 8, (char *)(uintptr_t)r1, r1 ? (uint32_t)r2 : 0);
-	return n < 0 ? (uint64_t)(int64_t)n : (uint64_t)n + 1;
+	if (data_len)
+		memcpy(args, (const void *)(uintptr_t)r4, data_len);
+	/* validate first: on a bad format the kernel leaves str untouched */
+	n = bprintf(fmt, args, data_len / 8, NULL, 0);
+	if (n < 0)
+		return (uint64_t)(int64_t)n;
+	if (r1 && (uint32_t)r2)
+		bprintf(fmt, args, data_len / 8, (char *)(uintptr_t)r1, (uint32_t)r2);
+	return (uint64_t)n + 1;
 }
 
 static const struct bpfx_func funcs[] = {

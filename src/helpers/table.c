@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * table.c - an object's function table: the builtin helpers and kfuncs of
- * helpers/*.c, then what the host registers.  Helpers are found by number (a host
+ * table.c - an object's function table: the builtin helpers and kfuncs of the files
+ * in helpers/, then what the host registers.  Helpers are found by number (a host
  * helper replaces a builtin of the same number), kfuncs by name (names are unique).
  */
 #include <errno.h>

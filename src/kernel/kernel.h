@@ -72,7 +72,9 @@ int bpfx_sys_btf_name(int btf_fd, char *name, size_t size);
 /* --- btf_fixup.c: make an object's BTF acceptable to the kernel ---------------- */
 
 /* Where the layout that clang leaves out comes from (the ELF section sizes and symbol
- * values).  Either callback may be NULL; a lookup that fails returns -ENOENT. */
+ * values), for BTF that the object loader has not fixed up already (it has: the
+ * object's BTF gets libbpf's DATASEC fix-ups at open, so the kernel loader passes no
+ * layout).  Either callback may be NULL; a lookup that fails returns -ENOENT. */
 struct bpfx_btf_layout {
 	int (*sec_size)(void *ctx, const char *sec, uint32_t *size);
 	int (*sym)(void *ctx, const char *name, uint32_t *value, bool *hidden);
@@ -85,13 +87,6 @@ struct bpfx_btf_layout {
  * are sorted by offset.  0, or a negative error with a message in err. */
 int bpfx_kernel_btf_fixup(struct btf *btf, const struct bpfx_btf_layout *layout,
 			  char *err, size_t err_size);
-
-/* --- layout.c: the layout of an object, from its ELF symbol table -------------- */
-
-struct bpfx_elf_layout;
-int bpfx_elf_layout_open(const struct bpfx_object *obj, struct bpfx_elf_layout **out);
-void bpfx_elf_layout_close(struct bpfx_elf_layout *l);
-void bpfx_elf_layout_get(struct bpfx_elf_layout *l, struct bpfx_btf_layout *out);
 
 /* --- kfunc.c: kernel BTF (vmlinux and modules) ---------------------------------- */
 
@@ -117,5 +112,35 @@ struct bpfx_ktype {
 /* The kernel program type of a section; -ENOTSUP with a reason if none fits. */
 int bpfx_kernel_type_of(const struct bpfx_program *prog, struct bpfx_ktype *kt,
 			char *why, size_t why_size);
+
+/* The kernel objects made for one program: the object's BTF, the maps the program
+ * reaches (through prog arrays too), and every program its prog arrays hold. */
+struct bpfx_ksess {
+	const struct bpfx_object *obj;
+	struct btf *btf;               /* the fixed-up copy given to the kernel */
+	int btf_fd;                    /* -1: none */
+	int *fds;                      /* fd_array: maps by index, then module BTFs */
+	uint32_t fd_cnt;
+	uint32_t mod_base;             /* first module slot (never 0: that is vmlinux) */
+	bool *need_map;                /* per obj->maps */
+	bool *need_prog;               /* per obj->progs */
+	int *prog_fds;                 /* per obj->progs, -1 when not loaded */
+	char why[512];                 /* what cannot be expressed; notes */
+};
+
+/* Build the session for prog: BTF, maps with their contents.  0; -ENOTSUP when the
+ * kernel loader cannot express the object (why says what); -ENOMEM. */
+int bpfx_ksess_open(struct bpfx_ksess *s, const struct bpfx_program *prog);
+void bpfx_ksess_close(struct bpfx_ksess *s);
+
+/* Load prog into the session: fd, or -ENOTSUP (s->why), or the kernel's -errno with
+ * the verifier log in *log (malloc'ed, may be NULL). */
+int bpfx_ksess_load(struct bpfx_ksess *s, const struct bpfx_program *prog,
+		    const struct bpfx_kernel_opts *o, char **log);
+
+/* Load the other programs the session needs and fill the prog arrays; failures become
+ * notes in s->why. */
+void bpfx_ksess_load_aux(struct bpfx_ksess *s, const struct bpfx_program *main_prog,
+			 const struct bpfx_kernel_opts *o);
 
 #endif /* BPFX_KERNEL_H */

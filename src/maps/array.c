@@ -110,7 +110,7 @@ static int array_alloc(struct bpfx_map *map)
 	err = check_attr(map, percpu, &why);
 	if (err) {
 		bpfx_obj_log(map->obj, BPFX_WARN, "map '%s': %s (key_size %u, value_size %u, "
-			     "max_entries %u, map_flags 0x%x)\n", map->name, why, map->key_size,
+			     "max_entries %u, map_flags 0x%x)", map->name, why, map->key_size,
 			     map->value_size, map->max_entries, map->map_flags);
 		return err;
 	}
@@ -124,7 +124,7 @@ static int array_alloc(struct bpfx_map *map)
 	bpfx_map_what(a->what_keys, sizeof(a->what_keys), map, "keys");
 	err = alloc_storage(map, a);
 	if (err) {
-		bpfx_obj_log(map->obj, BPFX_WARN, "map '%s': cannot allocate %u entries\n",
+		bpfx_obj_log(map->obj, BPFX_WARN, "map '%s': cannot allocate %u entries",
 			     map->name, map->max_entries);
 		array_free(map);
 	}
@@ -169,7 +169,7 @@ static long array_update(struct bpfx_map *map, const void *key, const void *valu
 		return err;
 	if (arr(map)->percpu && cpu >= map->nr_cpus)
 		return -EINVAL;
-	memcpy(slot(map, index, cpu), value, map->value_size);
+	memmove(slot(map, index, cpu), value, map->value_size); /* value may be in the map */
 	return 0;
 }
 
@@ -221,7 +221,7 @@ static int array_host_update(struct bpfx_map *map, const void *key, const void *
 
 	if (err)
 		return (int)err;
-	memcpy(slot(map, index, 0), value, host_value_size(map));
+	memmove(slot(map, index, 0), value, host_value_size(map));
 	return 0;
 }
 

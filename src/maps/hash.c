@@ -66,6 +66,12 @@ static uint8_t *elem_value(const struct htab *h, uint32_t i)
 	return elem_key(h, i) + h->key_room;
 }
 
+/* Where cpu's slot starts in a value (0 unless per-CPU). */
+static size_t cpu_off(const struct bpfx_map *map, uint32_t cpu)
+{
+	return htab(map)->percpu ? (size_t)cpu * bpfx_percpu_slot(map->value_size) : 0;
+}
+
 /* ---------------------------------------------------------------------------------
  * Hashing and the bucket chains.
  */
@@ -285,7 +291,7 @@ static void htab_free(struct bpfx_map *map)
 static int alloc_fail(struct bpfx_map *map, int err, const char *why)
 {
 	bpfx_obj_log(map->obj, BPFX_WARN, "map '%s': %s (key_size %u, value_size %u, "
-		     "max_entries %u, map_flags 0x%x)\n", map->name, why, map->key_size,
+		     "max_entries %u, map_flags 0x%x)", map->name, why, map->key_size,
 		     map->value_size, map->max_entries, map->map_flags);
 	return err;
 }
@@ -343,7 +349,7 @@ static void *htab_lookup(struct bpfx_map *map, const void *key, uint32_t cpu)
 	i = find(map, key, hash_key(key, map->key_size));
 	if (i != NIL) {
 		lru_touch(h, i);
-		value = elem_value(h, i) + (h->percpu ? (size_t)cpu * bpfx_percpu_slot(map->value_size) : 0);
+		value = elem_value(h, i) + cpu_off(map, cpu);
 	}
 	pthread_mutex_unlock(&h->lock);
 	return value;
@@ -358,15 +364,20 @@ static void store_value(const struct bpfx_map *map, uint32_t i, const void *valu
 	uint32_t slot = bpfx_percpu_slot(map->value_size);
 	uint8_t *dst = elem_value(h, i);
 
+	/* memmove: a program may pass a pointer into this very map */
 	if (!h->percpu) {
-		memcpy(dst, value, map->value_size);
+		memmove(dst, value, map->value_size);
 	} else if (cpu == NIL) {
-		memcpy(dst, value, h->value_room);
+		memmove(dst, value, h->value_room);
 	} else {
+		size_t off = (size_t)cpu * slot;
+
+		memmove(dst + off, value, map->value_size);
 		/* pcpu_init_value(): a new element's other CPUs start at zero */
-		if (fresh)
-			memset(dst, 0, h->value_room);
-		memcpy(dst + (size_t)cpu * slot, value, map->value_size);
+		if (fresh) {
+			memset(dst, 0, off);
+			memset(dst + off + slot, 0, h->value_room - off - slot);
+		}
 	}
 }
 
@@ -391,7 +402,7 @@ static long update(struct bpfx_map *map, const void *key, const void *value,
 	} else if ((i = take_slot(h)) == NIL) {
 		err = -E2BIG;
 	} else {
-		memcpy(elem_key(h, i), key, map->key_size);
+		memmove(elem_key(h, i), key, map->key_size);
 		store_value(map, i, value, cpu, true);
 		link_elem(h, i, hash);
 	}
@@ -427,7 +438,7 @@ static long htab_for_each(struct bpfx_map *map, bpfx_map_each_fn fn, void *ctx,
 			  uint32_t cpu)
 {
 	struct htab *h = htab(map);
-	size_t off = h->percpu ? (size_t)cpu * bpfx_percpu_slot(map->value_size) : 0;
+	size_t off = cpu_off(map, cpu);
 	long n = 0;
 	uint32_t i;
 	bool used;

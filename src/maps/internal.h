@@ -27,7 +27,7 @@
 	(BPF_F_RDONLY | BPF_F_RDONLY_PROG | BPF_F_WRONLY | BPF_F_WRONLY_PROG)
 
 extern const struct bpfx_map_ops bpfx_array_ops;      /* array.c: ARRAY, PERCPU_ARRAY */
-extern const struct bpfx_map_ops bpfx_htab_ops;       /* hash.c: HASH, PERCPU_HASH, LRU_HASH */
+extern const struct bpfx_map_ops bpfx_htab_ops;       /* hash.c: (PERCPU_|LRU_)HASH */
 extern const struct bpfx_map_ops bpfx_prog_array_ops; /* prog_array.c */
 extern const struct bpfx_map_ops bpfx_ringbuf_ops;    /* ringbuf.c */
 

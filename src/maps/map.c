@@ -107,7 +107,7 @@ static int init_data(struct bpfx_map *map)
 	value = map->type == BPF_MAP_TYPE_ARRAY ? map->ops->lookup(map, &zero, 0) : NULL;
 	if (!value) {
 		bpfx_obj_log(map->obj, BPFX_WARN,
-			     "map '%s': initial data needs an array map, not type %u (%s)\n",
+			     "map '%s': initial data needs an array map, not type %u (%s)",
 			     map->name, map->type, bpfx_map_type_name(map->type));
 		return -EINVAL;
 	}
@@ -123,7 +123,7 @@ static int init_progs(struct bpfx_map *map)
 
 	if (map->init_prog_cnt && map->type != BPF_MAP_TYPE_PROG_ARRAY) {
 		bpfx_obj_log(map->obj, BPFX_WARN,
-			     "map '%s': program initialisers need a prog array\n", map->name);
+			     "map '%s': program initialisers need a prog array", map->name);
 		return -EINVAL;
 	}
 	for (i = 0; i < map->init_prog_cnt; i++) {
@@ -132,7 +132,7 @@ static int init_progs(struct bpfx_map *map)
 		err = map->ops->host_update(map, &ip->key, &ip->prog, BPF_ANY);
 		if (err) {
 			bpfx_obj_log(map->obj, BPFX_WARN,
-				     "map '%s': cannot store program %u at index %u (error %d)\n",
+				     "map '%s': cannot store program %u at index %u (error %d)",
 				     map->name, ip->prog, ip->key, err);
 			return err;
 		}
@@ -146,7 +146,7 @@ static int create_one(struct bpfx_object *obj, struct bpfx_map *map)
 	int err;
 
 	if (!ops) {
-		bpfx_obj_log(obj, BPFX_WARN, "map '%s': type %u (%s) is not supported\n",
+		bpfx_obj_log(obj, BPFX_WARN, "map '%s': type %u (%s) is not supported",
 			     map->name, map->type, bpfx_map_type_name(map->type));
 		return -EOPNOTSUPP;
 	}
@@ -199,32 +199,36 @@ void bpfx_maps_destroy(struct bpfx_object *obj)
 
 const char *bpfx_map__name(const struct bpfx_map *map)
 {
+	if (!map) {
+		errno = EINVAL;
+		return NULL;
+	}
 	return map->name;
 }
 
 enum bpfx_map_type bpfx_map__type(const struct bpfx_map *map)
 {
-	return (enum bpfx_map_type)map->type;
+	return map ? (enum bpfx_map_type)map->type : BPFX_MAP_UNSPEC;
 }
 
 uint32_t bpfx_map__key_size(const struct bpfx_map *map)
 {
-	return map->key_size;
+	return map ? map->key_size : 0;
 }
 
 uint32_t bpfx_map__value_size(const struct bpfx_map *map)
 {
-	return map->value_size;
+	return map ? map->value_size : 0;
 }
 
 uint32_t bpfx_map__max_entries(const struct bpfx_map *map)
 {
-	return map->max_entries;
+	return map ? map->max_entries : 0;
 }
 
 uint32_t bpfx_map__flags(const struct bpfx_map *map)
 {
-	return map->map_flags;
+	return map ? map->map_flags : 0;
 }
 
 /* What map_lookup_elem() and friends in kernel/bpf/syscall.c check first: the map

@@ -74,12 +74,10 @@ struct bpfx_program *bpfx_prog_array_get(struct bpfx_map *map, uint32_t index);
  * fixes the array's program type, as the kernel's owner type does. */
 bool bpfx_prog_array_compatible(struct bpfx_map *map, const struct bpfx_program *prog);
 
-/* Ring buffers (maps/ringbuf.c), used by the ringbuf helpers.  bpfx_ringbuf_of()
- * finds the map of a sample that bpfx_ringbuf_reserve() returned (bpf_ringbuf_submit
- * has no map argument), as the kernel does from the record header.  The pointer must
- * be one that bpfx_ringbuf_reserve() returned (the verifier or checked mode sees to
- * that); NULL when the record's header is visibly damaged. */
-struct bpfx_map *bpfx_ringbuf_of(const void *sample);
+/* Ring buffers (maps/ringbuf.c), used by the ringbuf helpers.  bpf_ringbuf_submit()
+ * gets no map: bpfx_ringbuf_of() finds the ring buffer of obj whose data holds sample
+ * (NULL if none; any pointer is safe to ask about). */
+struct bpfx_map *bpfx_ringbuf_of(const struct bpfx_object *obj, const void *sample);
 void *bpfx_ringbuf_reserve(struct bpfx_map *map, uint64_t size, uint64_t flags);
 void bpfx_ringbuf_commit(struct bpfx_map *map, void *sample, uint64_t flags, bool discard);
 long bpfx_ringbuf_output(struct bpfx_map *map, const void *data, uint64_t size,

@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "exec/exec.h"
 #include "maps/internal.h"
 
 #define EMPTY UINT32_MAX
@@ -53,7 +52,7 @@ static int pa_alloc(struct bpfx_map *map)
 	if (map->key_size != 4 || map->value_size != 4 || !map->max_entries ||
 	    (map->map_flags & ~(uint32_t)(BPF_F_NUMA_NODE | BPF_F_RDONLY | BPF_F_WRONLY))) {
 		bpfx_obj_log(map->obj, BPFX_WARN, "map '%s': a prog array needs key_size 4, "
-			     "value_size 4, max_entries > 0 and no program access flags\n",
+			     "value_size 4, max_entries > 0 and no program access flags",
 			     map->name);
 		return -EINVAL;
 	}

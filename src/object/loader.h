@@ -15,6 +15,9 @@
 #include "object/object.h"
 
 #define BPFX_INSN_SZ 8u
+#ifndef R_BPF_NONE
+#define R_BPF_NONE 0
+#endif
 
 enum bpfx_ld_sec_kind {
 	BPFX_LD_SKIP = 0,   /* debug info, license, anything we do not use */
@@ -53,6 +56,7 @@ struct bpfx_ld_linfo {
 	uint32_t file_off;
 	uint32_t line_off;
 	uint32_t line_col;
+	uint32_t seq;             /* file order, to keep the sort stable */
 };
 
 /* A CO-RE relocation we cannot apply: programs that contain the insn are rejected. */
@@ -113,7 +117,8 @@ struct bpfx_ld {
 	uint32_t sec_cnt;
 	uint32_t text;            /* .text section index, 0 if none */
 	uint32_t maps_sec;        /* .maps section index, 0 if none */
-	uint32_t btf_sec, btf_ext_sec, symtab;
+	uint32_t btf_sec, btf_ext_sec;
+	uint32_t symtab, strtab;  /* .symtab and its string table */
 	Elf64_Sym *syms;          /* aligned copy of the symbol table */
 	uint32_t sym_cnt;
 	struct bpfx_ld_func *funcs;  /* sorted by (sec, start) */

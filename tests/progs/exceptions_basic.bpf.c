@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT
 /* exceptions_basic: bpf_throw() with the default exception callback, which makes the
  * program return the cookie (its low 32 bits as the test-run retval).  Throws from tc,
  * xdp and syscall programs, taken and not taken (socket filters may not call kfuncs:
@@ -120,4 +120,4 @@ int throw_syscall(void *ctx)
 	return 0;
 }
 
-char _license[] SEC("license") = "GPL";
+char _license[] SEC("license") = "Dual MIT/GPL";

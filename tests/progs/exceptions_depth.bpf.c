@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT
 /* exceptions_depth: a throw unwinds every frame up to the main function, whatever the
  * depth (1 = main itself, 8 = the deepest call stack the kernel allows) and whatever
  * the kind of frame: static subprograms, global functions, or both mixed.  The
@@ -164,4 +164,4 @@ int throw_global_not_taken(struct __sk_buff *ctx)
 	return global_maybe_throws(ctx->len - 64) + 1;
 }
 
-char _license[] SEC("license") = "GPL";
+char _license[] SEC("license") = "Dual MIT/GPL";

@@ -78,6 +78,8 @@ int test_parse_retval(const char *s, uint32_t *val, bool *any)
 		{ "INT_MIN", INT32_MIN, false },       { "_INT_MIN", INT32_MIN, false },
 		{ "INT_MAX", INT32_MAX, false },       { "TEST_DATA_LEN", TEST_DATA_LEN, false },
 		{ "POINTER_VALUE", 0, true },
+		/* XSTR(INT_MIN) with clang's <limits.h> */
+		{ "(-2147483647 -1)", INT32_MIN, false }, { "(-2147483647-1)", INT32_MIN, false },
 	};
 	long long v;
 	size_t i;
@@ -140,8 +142,8 @@ int test_compile_pattern(const char *pattern, regex_t *re, char *err, size_t err
 	return 0;
 }
 
-static int push_msg(struct test_spec *spec, const struct parse_state *ps, const char *text,
-		    bool negative, bool whole_regex)
+static int push_msg(struct test_spec *spec, const struct parse_state *ps,
+		    const char *text, bool negative, bool whole_regex)
 {
 	struct test_msg *m, *tmp;
 	char err[160];
@@ -178,7 +180,8 @@ static int push_msg(struct test_spec *spec, const struct parse_state *ps, const 
 
 /* ---- one handler per annotation ------------------------------------------- */
 
-static int tag_description(struct test_spec *spec, const char *val, struct parse_state *ps)
+static int tag_description(struct test_spec *spec, const char *val,
+			   struct parse_state *ps)
 {
 	free(spec->description);
 	spec->description = strdup(val);
@@ -335,7 +338,8 @@ static int tag_jited(struct test_spec *spec, const char *val, struct parse_state
 	return 0;
 }
 
-static int tag_jited_unpriv(struct test_spec *spec, const char *val, struct parse_state *ps)
+static int tag_jited_unpriv(struct test_spec *spec, const char *val,
+			    struct parse_state *ps)
 {
 	if (!ps->arch_seen)
 		return bad(spec, ps, "__unpriv_jited used before __arch_*");
@@ -385,7 +389,8 @@ static int tag_stdout(struct test_spec *spec, const char *val, struct parse_stat
 	return 0;
 }
 
-static int tag_linear_size(struct test_spec *spec, const char *val, struct parse_state *ps)
+static int tag_linear_size(struct test_spec *spec, const char *val,
+			   struct parse_state *ps)
 {
 	long long v;
 
@@ -713,7 +718,7 @@ enum test_verdict test_judge(const struct test_spec *spec, const struct test_out
 	if (spec->expect_failure)
 		return judge_failure(spec, o, why, why_size);
 	if (o->load_err) {
-		cli_first_line(o->log, line, sizeof(line));
+		cli_key_line(o->log, line, sizeof(line));
 		snprintf(why, why_size, "load failed: %s%s%s", cli_errno_name(o->load_err),
 			 line[0] ? ": " : "", line);
 		return TEST_FAIL;

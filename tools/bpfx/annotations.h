@@ -85,9 +85,9 @@ enum test_verdict {
 int test_spec_parse(struct test_spec *spec, const char *const *tags, size_t cnt);
 void test_spec_free(struct test_spec *spec);
 
-/* __retval's value: decimal, 0x hex, negative, INT_MIN/_INT_MIN, INT_MAX,
- * TEST_DATA_LEN, POINTER_VALUE (any value).  Truncated to 32 bits as test_loader
- * does.  0 or -EINVAL. */
+/* __retval's value: decimal, 0x hex, negative, INT_MIN/_INT_MIN (or its expansion
+ * "(-2147483647 -1)"), INT_MAX, TEST_DATA_LEN, POINTER_VALUE (any value).
+ * Truncated to 32 bits as test_loader does.  0 or -EINVAL. */
 int test_parse_retval(const char *s, uint32_t *val, bool *any);
 
 /* Compile a __msg pattern: verbatim text with POSIX extended regular expressions

@@ -62,6 +62,10 @@ const char *cli_errno_name(int err);
 /* The first line of s (at most size - 1 bytes) into buf; "" for NULL. */
 void cli_first_line(const char *s, char *buf, size_t size);
 
+/* The line of a load log that says why: the last one that is not the kernel
+ * verifier's statistics ("processed N insns ..."); the first line if none. */
+void cli_key_line(const char *log, char *buf, size_t size);
+
 /* The last path component. */
 const char *cli_basename(const char *path);
 
@@ -77,7 +81,8 @@ void cli_print(enum bpfx_print_level level, const char *msg, void *ctx);
 void cli_trace(const char *msg, size_t len, void *ctx);
 
 /* Open a .bpf.o for a command: checks that the file can be read (one clear line on
- * stderr if not), then opens it with the given callbacks.  NULL on failure. */
+ * stderr if not), then opens it with the given callbacks (trace output to trace_out,
+ * discarded if NULL).  NULL on failure. */
 struct bpfx_object *cli_open(const char *cmd, const char *path, struct cli_log *log,
 			     FILE *trace_out);
 

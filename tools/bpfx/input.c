@@ -122,7 +122,7 @@ struct bpfx_object *cli_open(const char *cmd, const char *path, struct cli_log *
 		.sz = sizeof(opts),
 		.print = cli_print,
 		.print_ctx = log,
-		.trace = cli_trace,
+		.trace = trace_out ? cli_trace : NULL,
 		.trace_ctx = trace_out,
 	};
 	struct bpfx_object *obj;

@@ -74,6 +74,48 @@ void cli_first_line(const char *s, char *buf, size_t size)
 	buf[n] = '\0';
 }
 
+/* Statistics the kernel's verifier appends after its verdict. */
+static bool is_stats_line(const char *line, size_t len)
+{
+	static const char *const pfx[] = { "processed ", "verification time ", "stack depth " };
+	size_t i, n;
+
+	for (i = 0; i < sizeof(pfx) / sizeof(pfx[0]); i++) {
+		n = strlen(pfx[i]);
+		if (len >= n && strncmp(line, pfx[i], n) == 0)
+			return true;
+	}
+	return false;
+}
+
+void cli_key_line(const char *log, char *buf, size_t size)
+{
+	const char *line = log, *key = NULL, *nl;
+	size_t len, key_len = 0;
+
+	while (line && *line) {
+		nl = strchr(line, '\n');
+		len = nl ? (size_t)(nl - line) : strlen(line);
+		while (len && (line[len - 1] == ' ' || line[len - 1] == '\r'))
+			len--;
+		if (len && !is_stats_line(line, len)) {
+			key = line;
+			key_len = len;
+		}
+		line = nl ? nl + 1 : NULL;
+	}
+	if (!key) {
+		cli_first_line(log, buf, size);
+		return;
+	}
+	if (key_len >= size)
+		key_len = size ? size - 1 : 0;
+	if (size) {
+		memcpy(buf, key, key_len);
+		buf[key_len] = '\0';
+	}
+}
+
 const char *cli_basename(const char *path)
 {
 	const char *slash = path ? strrchr(path, '/') : NULL;

@@ -1,0 +1,776 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kernel.c - the commands that use the running kernel as the oracle:
+ *   bpfx kernel run OBJ ...   each program loaded into the kernel and test-run there
+ *   bpfx kernel probe         whether the kernel can be used here
+ *   bpfx diff OBJ ...         each program in bpfx and in the kernel, side by side
+ *   bpfx test --kernel        (kernel_test_prog) annotations checked on the kernel
+ * When bpf() cannot be used, every command says so in one line and exits 3.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "input.h"
+#include "json.h"
+
+#define CLI_NOKERNEL 3   /* the kernel's bpf() is not available here */
+#define TAIL_LINES 10    /* log lines shown without --log */
+
+struct kargs {
+	const char *cmd;         /* "kernel run" or "diff" */
+	const char *obj_path;
+	const char *prog_name;
+	const char *data_path;
+	const char *ctx_path;
+	uint64_t data_size;
+	bool have_data_size;
+	uint64_t repeat;
+	bool have_repeat;
+	bool json;
+	bool full_log;
+};
+
+struct kinput {
+	void *data;              /* NULL: the default for the program's type */
+	size_t data_size;
+	void *ctx;
+	size_t ctx_size;
+};
+
+static void kernel_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: bpfx kernel run OBJ [options]\n"
+		"       bpfx kernel probe\n"
+		"Load each program of OBJ (or only -p PROG) into the running kernel and run it\n"
+		"with BPF_PROG_TEST_RUN, on the input 'bpfx run' would give it.\n"
+		"  -p, --prog PROG       only this program\n"
+		"      --data FILE       packet bytes (default: %d zero bytes)\n"
+		"      --data-size N     N zero bytes of packet\n"
+		"      --ctx FILE        context bytes (__sk_buff, xdp_md, syscall argument)\n"
+		"      --repeat N        run N times; prints the kernel's time per run\n"
+		"      --json            one JSON object per line per program\n"
+		"      --log             print the whole verifier log (else its last lines)\n"
+		"  -h, --help            show this help\n"
+		"Exit status: 0 all ran, 1 a program was rejected or failed, 2 usage,\n"
+		"3 the kernel cannot be used here (no bpf(), not permitted, no BTF).\n",
+		TEST_DATA_LEN);
+}
+
+static void diff_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: bpfx diff OBJ [options]\n"
+		"Run each program of OBJ (or only -p PROG) in bpfx and in the running kernel\n"
+		"on the same input; print SAME or DIFFER with both outcomes (verdict, key\n"
+		"message, retval), or SKIP when the kernel loader cannot express the program.\n"
+		"  -p, --prog PROG       only this program\n"
+		"      --data FILE       packet bytes (default: %d zero bytes)\n"
+		"      --data-size N     N zero bytes of packet\n"
+		"      --ctx FILE        context bytes\n"
+		"      --repeat N        run N times on both sides\n"
+		"      --json            one JSON object per line per program\n"
+		"      --log             print both logs of programs that differ\n"
+		"  -h, --help            show this help\n"
+		"Exit status: 0 no difference, 1 a difference (or an error), 2 usage, 3 the\n"
+		"kernel cannot be used here.\n",
+		TEST_DATA_LEN);
+}
+
+/* ---- arguments ------------------------------------------------------------- */
+
+enum { OPT_DATA = 256, OPT_DATA_SIZE, OPT_CTX, OPT_REPEAT, OPT_JSON, OPT_LOG };
+
+static int number_arg(const struct kargs *a, const char *opt, const char *s, uint64_t min,
+		      uint64_t max, uint64_t *out)
+{
+	if (input_parse_u64(s, max, out) && *out >= min)
+		return 0;
+	cli_err(a->cmd, "%s: '%s' is not a number from %" PRIu64 " to %" PRIu64, opt, s,
+		min, max);
+	return CLI_USAGE;
+}
+
+static int parse_option(struct kargs *a, int c)
+{
+	switch (c) {
+	case 'p': a->prog_name = optarg; return 0;
+	case OPT_DATA: a->data_path = optarg; return 0;
+	case OPT_CTX: a->ctx_path = optarg; return 0;
+	case OPT_JSON: a->json = true; return 0;
+	case OPT_LOG: a->full_log = true; return 0;
+	case OPT_DATA_SIZE:
+		a->have_data_size = true;
+		return number_arg(a, "--data-size", optarg, 0, INPUT_MAX_FILE, &a->data_size);
+	case OPT_REPEAT:
+		a->have_repeat = true;
+		return number_arg(a, "--repeat", optarg, 1, UINT32_MAX, &a->repeat);
+	}
+	return CLI_USAGE;
+}
+
+static int opt_error(const struct kargs *a, char **argv, int c)
+{
+	if (c == ':')
+		cli_err(a->cmd, "option '%s' needs a value", argv[optind - 1]);
+	else if (optopt)
+		cli_err(a->cmd, "unknown option '-%c' (see 'bpfx %s --help')", optopt, a->cmd);
+	else
+		cli_err(a->cmd, "unknown option '%s' (see 'bpfx %s --help')",
+			argv[optind - 1], a->cmd);
+	return CLI_USAGE;
+}
+
+static int check_operands(struct kargs *a, int argc, char **argv)
+{
+	if (optind == argc) {
+		cli_err(a->cmd, "no object given (see 'bpfx %s --help')", a->cmd);
+		return CLI_USAGE;
+	}
+	if (optind + 1 != argc) {
+		cli_err(a->cmd, "one object at a time (got '%s' too)", argv[optind + 1]);
+		return CLI_USAGE;
+	}
+	if (a->data_path && a->have_data_size) {
+		cli_err(a->cmd, "--data and --data-size cannot be used together");
+		return CLI_USAGE;
+	}
+	a->obj_path = argv[optind];
+	return 0;
+}
+
+/* 0 when usable, -1 after --help, else the exit status. */
+static int parse_args(struct kargs *a, int argc, char **argv, void (*usage)(FILE *))
+{
+	static const struct option longopts[] = {
+		{ "prog", required_argument, NULL, 'p' },
+		{ "data", required_argument, NULL, OPT_DATA },
+		{ "data-size", required_argument, NULL, OPT_DATA_SIZE },
+		{ "ctx", required_argument, NULL, OPT_CTX },
+		{ "repeat", required_argument, NULL, OPT_REPEAT },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "log", no_argument, NULL, OPT_LOG },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, err;
+
+	opterr = 0;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, ":p:h", longopts, NULL)) != -1) {
+		if (c == 'h') {
+			usage(stdout);
+			return -1;
+		}
+		if (c == '?' || c == ':')
+			return opt_error(a, argv, c);
+		err = parse_option(a, c);
+		if (err)
+			return err;
+	}
+	return check_operands(a, argc, argv);
+}
+
+static int read_input(const struct kargs *a, const char *opt, const char *path,
+		      void **buf, size_t *size)
+{
+	int err = input_read_file(path, INPUT_MAX_FILE, buf, size);
+
+	if (err == -EFBIG)
+		cli_err(a->cmd, "%s: '%s' is larger than %u bytes", opt, path,
+			INPUT_MAX_FILE);
+	else if (err)
+		cli_err(a->cmd, "%s: cannot read '%s': %s", opt, path, strerror(-err));
+	return err ? CLI_FAIL : 0;
+}
+
+static int load_input(const struct kargs *a, struct kinput *in)
+{
+	memset(in, 0, sizeof(*in));
+	if (a->ctx_path && read_input(a, "--ctx", a->ctx_path, &in->ctx, &in->ctx_size))
+		return CLI_FAIL;
+	if (a->data_path)
+		return read_input(a, "--data", a->data_path, &in->data, &in->data_size);
+	if (!a->have_data_size)
+		return 0;
+	in->data_size = a->data_size;
+	in->data = calloc(1, in->data_size ? in->data_size : 1);
+	if (!in->data) {
+		cli_err(a->cmd, "out of memory");
+		return CLI_FAIL;
+	}
+	return 0;
+}
+
+static void free_input(struct kinput *in)
+{
+	free(in->data);
+	free(in->ctx);
+}
+
+/* The kernel side's input: the given data, else the library's default for the
+ * kernel program type (64 zero bytes for packets, nothing otherwise); syscall
+ * programs never get data, as in 'bpfx run'. */
+static void kernel_opts(const struct kargs *a, const struct bpfx_program *prog,
+			const struct kinput *in, struct bpfx_run_opts *ro)
+{
+	memset(ro, 0, sizeof(*ro));
+	ro->sz = sizeof(*ro);
+	ro->repeat = a->have_repeat ? (uint32_t)a->repeat : 0;
+	if (in->ctx) {
+		ro->ctx_in = in->ctx;
+		ro->ctx_size_in = (uint32_t)in->ctx_size;
+	}
+	if (in->data && bpfx_program__type(prog) != BPFX_PROG_SYSCALL) {
+		ro->data_in = in->data;
+		ro->data_size_in = (uint32_t)in->data_size;
+	}
+}
+
+/* Say once, in one line, that the kernel cannot be used. */
+static bool kernel_usable(const char *cmd)
+{
+	char msg[200];
+
+	if (!bpfx_kernel_probe(msg, sizeof(msg)))
+		return true;
+	cli_err(cmd, "kernel unavailable: %s", msg);
+	return false;
+}
+
+/* bpf_trace_printk output of bpfx's runs is dropped: the kernel's goes to its trace
+ * pipe, and the two sides' outcomes are what is printed. */
+static struct bpfx_object *open_quiet(const struct kargs *a, struct cli_log *log)
+{
+	memset(log, 0, sizeof(*log));
+	log->max_level = BPFX_WARN;
+	return cli_open(a->cmd, a->obj_path, log, NULL);
+}
+
+static bool wanted(const struct kargs *a, const struct bpfx_program *prog)
+{
+	return !a->prog_name || !strcmp(bpfx_program__name(prog), a->prog_name);
+}
+
+static int check_prog_name(const struct kargs *a, const struct bpfx_object *obj)
+{
+	if (!a->prog_name || bpfx_object__find_program(obj, a->prog_name))
+		return 0;
+	cli_err(a->cmd, "no program '%s' in '%s'", a->prog_name, a->obj_path);
+	return CLI_FAIL;
+}
+
+/* ---- the kernel's outcome, as text ---------------------------------------------- */
+
+static const char *status_str(enum bpfx_kernel_status s)
+{
+	switch (s) {
+	case BPFX_KERNEL_RAN: return "ran";
+	case BPFX_KERNEL_LOADED: return "loaded";
+	case BPFX_KERNEL_REJECTED: return "rejected";
+	case BPFX_KERNEL_RUN_FAILED: return "run_failed";
+	case BPFX_KERNEL_UNSUPPORTED: return "unsupported";
+	}
+	return "?";
+}
+
+/* The last n lines of log. */
+static const char *log_tail(const char *log, int n)
+{
+	const char *p;
+
+	if (!log)
+		return "";
+	p = log + strlen(log);
+	while (p > log && (p[-1] == '\n'))
+		p--;
+	while (p > log) {
+		if (p[-1] == '\n' && --n == 0)
+			break;
+		p--;
+	}
+	return p;
+}
+
+static void print_log(const char *log, bool full)
+{
+	const char *p = full ? log : log_tail(log, TAIL_LINES), *nl;
+
+	while (p && *p) {
+		nl = strchr(p, '\n');
+		printf("  | %.*s\n", nl ? (int)(nl - p) : (int)strlen(p), p);
+		p = nl ? nl + 1 : p + strlen(p);
+	}
+}
+
+/* One line that says what the kernel did: "retval 3", "rejected: EACCES: ...". */
+static void kernel_outcome(const struct bpfx_kernel_result *r, bool ns, char *buf,
+			   size_t size)
+{
+	char key[256];
+
+	switch (r->status) {
+	case BPFX_KERNEL_RAN:
+		if (ns)
+			snprintf(buf, size, "retval %u, %" PRIu64 " ns/run", r->retval,
+				 r->duration_ns);
+		else
+			snprintf(buf, size, "retval %u", r->retval);
+		return;
+	case BPFX_KERNEL_LOADED:
+		snprintf(buf, size, "loaded");
+		return;
+	case BPFX_KERNEL_REJECTED:
+		snprintf(buf, size, "rejected: %s: %s", cli_errno_name(r->err),
+			 bpfx_kernel_log_key(r->log, key, sizeof(key)));
+		return;
+	case BPFX_KERNEL_RUN_FAILED:
+		snprintf(buf, size, "run failed: %s", r->reason);
+		return;
+	case BPFX_KERNEL_UNSUPPORTED:
+		snprintf(buf, size, "cannot be expressed: %s", r->reason);
+		return;
+	}
+}
+
+static void json_kernel(struct json_writer *w, const char *key,
+			const struct bpfx_kernel_result *r, bool ns, bool full_log)
+{
+	char msg[256];
+
+	if (key)
+		json_begin_object(w, key);
+	json_bool(w, "loaded", r->loaded);
+	json_string(w, "status", status_str(r->status));
+	json_int(w, "errno", r->err);
+	json_string(w, "errno_name", r->err ? cli_errno_name(r->err) : NULL);
+	if (r->status == BPFX_KERNEL_RAN)
+		json_uint(w, "retval", r->retval);
+	else
+		json_null(w, "retval");
+	if (r->status == BPFX_KERNEL_RAN && ns)
+		json_uint(w, "ns_per_run", r->duration_ns);
+	else
+		json_null(w, "ns_per_run");
+	json_string(w, "msg", r->status == BPFX_KERNEL_REJECTED ?
+			      bpfx_kernel_log_key(r->log, msg, sizeof(msg)) : NULL);
+	json_string(w, "log_tail", r->log ? log_tail(r->log, TAIL_LINES) : NULL);
+	if (full_log)
+		json_string(w, "log", r->log);
+	json_string(w, "reason", r->reason[0] ? r->reason : NULL);
+	if (key)
+		json_end_object(w);
+}
+
+/* ---- bpfx kernel run ------------------------------------------------------------ */
+
+static int kernel_run_prog(const struct kargs *a, const struct bpfx_program *prog,
+			   const struct kinput *in)
+{
+	struct bpfx_kernel_opts ko = { .sz = sizeof(ko), .full_log = a->full_log };
+	struct bpfx_kernel_result r;
+	struct bpfx_run_opts ro;
+	struct json_writer w;
+	char line[700];
+	int err;
+
+	kernel_opts(a, prog, in, &ro);
+	err = bpfx_program__kernel_run(prog, &ro, &ko, &r);
+	if (err) {
+		cli_err(a->cmd, "%s: %s", bpfx_program__name(prog), strerror(-err));
+		return err == -EPERM || err == -ENOSYS || err == -ENOENT ? CLI_NOKERNEL
+									  : CLI_FAIL;
+	}
+	if (a->json) {
+		json_init(&w, stdout);
+		json_begin_object(&w, NULL);
+		json_string(&w, "prog", bpfx_program__name(prog));
+		json_string(&w, "section", bpfx_program__section_name(prog));
+		json_kernel(&w, NULL, &r, a->have_repeat, a->full_log);
+		json_end_object(&w);
+		fputc('\n', stdout);
+	} else {
+		kernel_outcome(&r, a->have_repeat, line, sizeof(line));
+		printf("%s: %s\n", bpfx_program__name(prog), line);
+		if (r.status == BPFX_KERNEL_REJECTED || (a->full_log && r.log))
+			print_log(r.log, a->full_log);
+	}
+	fflush(stdout);
+	err = r.status == BPFX_KERNEL_RAN ? CLI_OK : CLI_FAIL;
+	bpfx_kernel_result__free(&r);
+	return err;
+}
+
+static int kernel_run_object(const struct kargs *a, struct bpfx_object *obj,
+			     const struct kinput *in)
+{
+	struct bpfx_program *prog;
+	int status = check_prog_name(a, obj), s;
+
+	if (status)
+		return status;
+	if (!bpfx_object__next_program(obj, NULL)) {
+		cli_err(a->cmd, "no programs in '%s'", a->obj_path);
+		return CLI_FAIL;
+	}
+	bpfx_object__for_each_program(prog, obj) {
+		if (!wanted(a, prog))
+			continue;
+		s = kernel_run_prog(a, prog, in);
+		if (s == CLI_NOKERNEL)
+			return s;
+		if (s)
+			status = s;
+	}
+	return status;
+}
+
+static int kernel_run(int argc, char **argv)
+{
+	struct kargs a = { .cmd = "kernel run" };
+	struct bpfx_object *obj;
+	struct cli_log log;
+	struct kinput in;
+	int status;
+
+	status = parse_args(&a, argc, argv, kernel_usage);
+	if (status)
+		return status < 0 ? CLI_OK : status;
+	if (!kernel_usable(a.cmd))
+		return CLI_NOKERNEL;
+	if (load_input(&a, &in))
+		return CLI_FAIL;
+	obj = open_quiet(&a, &log);
+	status = obj ? kernel_run_object(&a, obj, &in) : CLI_FAIL;
+	bpfx_object__close(obj);
+	free_input(&in);
+	return status;
+}
+
+int cmd_kernel(int argc, char **argv)
+{
+	char msg[200];
+
+	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+		kernel_usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? CLI_USAGE : CLI_OK;
+	}
+	if (!strcmp(argv[1], "run"))
+		return kernel_run(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "probe")) {
+		int err = bpfx_kernel_probe(msg, sizeof(msg));
+
+		printf("kernel: %s\n", err ? msg : "available");
+		return err ? CLI_NOKERNEL : CLI_OK;
+	}
+	cli_err("kernel", "unknown subcommand '%s' (see 'bpfx kernel --help')", argv[1]);
+	return CLI_USAGE;
+}
+
+/* ---- bpfx diff ------------------------------------------------------------------- */
+
+/* What bpfx did with a program. */
+struct bpfx_side {
+	int load_err;
+	const char *log;
+	int run_err;
+	struct bpfx_result res;
+};
+
+enum verdict { SAME, DIFFER, SKIP };
+
+static const char *const verdict_str[] = { "SAME", "DIFFER", "SKIP" };
+
+static void bpfx_side_run(const struct kargs *a, const struct bpfx_program *prog,
+			  const struct kinput *in, struct bpfx_side *b)
+{
+	static const uint8_t zeros[TEST_DATA_LEN];
+	struct bpfx_run_opts ro;
+
+	memset(b, 0, sizeof(*b));
+	b->load_err = bpfx_program__load_error(prog);
+	b->log = bpfx_program__load_log(prog);
+	if (b->load_err)
+		return;
+	kernel_opts(a, prog, in, &ro);
+	if (!ro.data_in && bpfx_program__type(prog) != BPFX_PROG_SYSCALL) {
+		ro.data_in = zeros;               /* 'bpfx run's default */
+		ro.data_size_in = sizeof(zeros);
+	}
+	b->run_err = bpfx_program__run(prog, &ro, &b->res);
+	b->res.fault[sizeof(b->res.fault) - 1] = '\0';
+}
+
+static void bpfx_outcome(const struct bpfx_side *b, bool ns, char *buf, size_t size)
+{
+	char key[256];
+
+	if (b->load_err)
+		snprintf(buf, size, "rejected: %s: %s", cli_errno_name(b->load_err),
+			 bpfx_kernel_log_key(b->log, key, sizeof(key)));
+	else if (b->run_err)
+		snprintf(buf, size, "run failed: %s", b->res.fault[0] ? b->res.fault :
+			 bpfx_strerror(b->run_err));
+	else if (ns)
+		snprintf(buf, size, "retval %u, %" PRIu64 " ns/run", b->res.retval,
+			 b->res.duration_ns);
+	else
+		snprintf(buf, size, "retval %u", b->res.retval);
+}
+
+/* Both rejected: the same key message?  bpfx's last message must occur in the
+ * kernel's log (the kernel may say more around it). */
+static bool same_message(const struct bpfx_side *b, const struct bpfx_kernel_result *k)
+{
+	char key[256];
+
+	bpfx_kernel_log_key(b->log, key, sizeof(key));
+	return key[0] && k->log && strstr(k->log, key);
+}
+
+static enum verdict compare(const struct bpfx_side *b, const struct bpfx_kernel_result *k,
+			    char *why, size_t size)
+{
+	bool b_ok = !b->load_err, k_ok = k->loaded;
+
+	why[0] = '\0';
+	if (k->status == BPFX_KERNEL_UNSUPPORTED) {
+		snprintf(why, size, "the kernel loader cannot express it");
+		return SKIP;
+	}
+	if (b_ok != k_ok) {
+		snprintf(why, size, "verdict");
+		return DIFFER;
+	}
+	if (!b_ok) {
+		if (same_message(b, k))
+			return SAME;
+		snprintf(why, size, "message");
+		return DIFFER;
+	}
+	if (!b->run_err && k->status == BPFX_KERNEL_RAN) {
+		if (b->res.retval == k->retval)
+			return SAME;
+		snprintf(why, size, "retval");
+		return DIFFER;
+	}
+	if (b->run_err && k->status == BPFX_KERNEL_RUN_FAILED)
+		return SAME;
+	snprintf(why, size, "run");
+	return DIFFER;
+}
+
+static void json_bpfx(struct json_writer *w, const struct bpfx_side *b, bool ns,
+		      bool full_log)
+{
+	char msg[256];
+
+	json_begin_object(w, "bpfx");
+	json_bool(w, "loaded", !b->load_err);
+	json_int(w, "errno", b->load_err < 0 ? -(long long)b->load_err : b->load_err);
+	json_string(w, "errno_name", b->load_err ? cli_errno_name(b->load_err) : NULL);
+	if (!b->load_err && !b->run_err)
+		json_uint(w, "retval", b->res.retval);
+	else
+		json_null(w, "retval");
+	if (!b->load_err && !b->run_err && ns)
+		json_uint(w, "ns_per_run", b->res.duration_ns);
+	else
+		json_null(w, "ns_per_run");
+	json_string(w, "msg", b->load_err ? bpfx_kernel_log_key(b->log, msg, sizeof(msg))
+					  : NULL);
+	json_string(w, "fault", b->run_err && b->res.fault[0] ? b->res.fault : NULL);
+	if (full_log)
+		json_string(w, "log", b->log);
+	json_end_object(w);
+}
+
+static void print_diff(const struct kargs *a, const struct bpfx_program *prog,
+		       const struct bpfx_side *b, const struct bpfx_kernel_result *k,
+		       enum verdict v, const char *why)
+{
+	struct json_writer w;
+	char bo[700], ko[700];
+
+	if (a->json) {
+		json_init(&w, stdout);
+		json_begin_object(&w, NULL);
+		json_string(&w, "prog", bpfx_program__name(prog));
+		json_string(&w, "verdict", verdict_str[v]);
+		json_bool(&w, "same", v != DIFFER);
+		json_string(&w, "differs_in", why[0] && v == DIFFER ? why : NULL);
+		json_bpfx(&w, b, a->have_repeat, a->full_log);
+		json_kernel(&w, "kernel", k, a->have_repeat, a->full_log);
+		json_end_object(&w);
+		fputc('\n', stdout);
+		return;
+	}
+	bpfx_outcome(b, a->have_repeat, bo, sizeof(bo));
+	kernel_outcome(k, a->have_repeat, ko, sizeof(ko));
+	printf("%s: %s%s%s%s | bpfx: %s | kernel: %s\n", bpfx_program__name(prog),
+	       verdict_str[v], why[0] ? " (" : "", why, why[0] ? ")" : "", bo, ko);
+	if (v == DIFFER && a->full_log) {
+		printf("  bpfx log:\n");
+		print_log(b->log, true);
+		printf("  kernel log:\n");
+		print_log(k->log, true);
+	}
+}
+
+struct diff_state {
+	struct bpfx_kernel_result *k;    /* per program, in object order */
+	uint32_t cnt;
+};
+
+/* The kernel first, on the object as opened; then bpfx loads it. */
+static int diff_kernel_side(const struct kargs *a, struct bpfx_object *obj,
+			    const struct kinput *in, struct diff_state *d)
+{
+	struct bpfx_kernel_opts ko = { .sz = sizeof(ko), .full_log = true };
+	struct bpfx_program *prog;
+	struct bpfx_run_opts ro;
+	uint32_t i = 0;
+	int err;
+
+	bpfx_object__for_each_program(prog, obj)
+		d->cnt++;
+	d->k = calloc(d->cnt ? d->cnt : 1, sizeof(*d->k));
+	if (!d->k)
+		return CLI_FAIL;
+	bpfx_object__for_each_program(prog, obj) {
+		if (wanted(a, prog)) {
+			kernel_opts(a, prog, in, &ro);
+			err = bpfx_program__kernel_run(prog, &ro, &ko, &d->k[i]);
+			if (err) {
+				cli_err(a->cmd, "%s: kernel: %s", bpfx_program__name(prog),
+					strerror(-err));
+				return err == -EPERM || err == -ENOSYS ? CLI_NOKERNEL : CLI_FAIL;
+			}
+		}
+		i++;
+	}
+	return 0;
+}
+
+static int diff_object(const struct kargs *a, struct bpfx_object *obj,
+		       const struct kinput *in, struct diff_state *d)
+{
+	struct bpfx_program *prog;
+	struct bpfx_side b;
+	enum verdict v;
+	char why[64];
+	uint32_t i = 0;
+	int status, err;
+
+	status = diff_kernel_side(a, obj, in, d);
+	if (status)
+		return status;
+	err = bpfx_object__load(obj);
+	if (err) {
+		cli_err(a->cmd, "cannot load '%s' in bpfx: %s", a->obj_path, bpfx_strerror(err));
+		return CLI_FAIL;
+	}
+	bpfx_object__for_each_program(prog, obj) {
+		if (wanted(a, prog)) {
+			bpfx_side_run(a, prog, in, &b);
+			v = compare(&b, &d->k[i], why, sizeof(why));
+			print_diff(a, prog, &b, &d->k[i], v, why);
+			if (v == DIFFER)
+				status = CLI_FAIL;
+		}
+		i++;
+	}
+	fflush(stdout);
+	return status;
+}
+
+int cmd_diff(int argc, char **argv)
+{
+	struct kargs a = { .cmd = "diff" };
+	struct diff_state d = { 0 };
+	struct bpfx_object *obj;
+	struct cli_log log;
+	struct kinput in;
+	uint32_t i;
+	int status;
+
+	status = parse_args(&a, argc, argv, diff_usage);
+	if (status)
+		return status < 0 ? CLI_OK : status;
+	if (!kernel_usable(a.cmd))
+		return CLI_NOKERNEL;
+	if (load_input(&a, &in))
+		return CLI_FAIL;
+	obj = open_quiet(&a, &log);
+	status = obj ? check_prog_name(&a, obj) : CLI_FAIL;
+	if (!status)
+		status = diff_object(&a, obj, &in, &d);
+	for (i = 0; i < d.cnt; i++)
+		bpfx_kernel_result__free(&d.k[i]);
+	free(d.k);
+	bpfx_object__close(obj);
+	free_input(&in);
+	return status;
+}
+
+/* ---- bpfx test --kernel ----------------------------------------------------------- */
+
+static char *dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+static void fill_outcome(const struct bpfx_kernel_result *r, struct test_outcome *o)
+{
+	o->verified = true;
+	o->load_err = r->loaded ? 0 : -r->err;
+	o->log = dup_or_null(r->log);
+	if (r->status == BPFX_KERNEL_RAN) {
+		o->ran = true;
+		o->retval = r->retval;
+	} else if (r->status == BPFX_KERNEL_RUN_FAILED) {
+		o->ran = true;
+		o->run_err = -r->err;
+		o->run_msg = dup_or_null(r->reason);
+	}
+}
+
+int kernel_test_prog(const char *obj_path, const char *prog_name,
+		     const struct test_spec *spec, struct test_outcome *out)
+{
+	struct bpfx_kernel_opts ko = { .sz = sizeof(ko), .full_log = true };
+	struct cli_log log = { .max_level = -1 };
+	struct bpfx_kernel_result r;
+	struct bpfx_program *prog;
+	struct bpfx_object *obj;
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	err = bpfx_kernel_probe(NULL, 0);
+	if (err)
+		return err;
+	obj = cli_open("test", obj_path, &log, NULL);
+	if (!obj)
+		return -ENOENT;
+	prog = bpfx_object__find_program(obj, prog_name);
+	ko.log_level = spec->log_level > 0 ? (uint32_t)spec->log_level : 1;
+	ko.prog_flags = spec->prog_flags;
+	ko.load_only = !test_should_run(spec);
+	err = prog ? bpfx_program__kernel_run(prog, NULL, &ko, &r) : -ENOENT;
+	if (!err) {
+		if (r.status == BPFX_KERNEL_UNSUPPORTED) {
+			cli_err("test", "%s: the kernel loader cannot express it: %s",
+				prog_name, r.reason);
+			err = -EOPNOTSUPP;
+		} else {
+			fill_outcome(&r, out);
+		}
+		bpfx_kernel_result__free(&r);
+	}
+	bpfx_object__close(obj);
+	return err;
+}
