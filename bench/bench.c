@@ -4,7 +4,7 @@
  * depth 1..8 (it should not grow with depth: no stack walk), the cost of the same call
  * chain returning normally, and interpreter throughput.  Prints; asserts nothing.
  *
- *   bench [throw_depth.bpf.o] [repeat]
+ *   bpfx_bench [throw_depth.bpf.o] [repeat]
  */
 #include <stdio.h>
 #include <stdlib.h>

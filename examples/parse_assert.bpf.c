@@ -51,7 +51,7 @@ static __noinline int parse_ip(struct iphdr *ip, void *data_end)
 	__u64 ihl;
 
 	bpf_assert_with((void *)(ip + 1) <= data_end, ERR_SHORT);
-	ihl = ip->ihl;
+	ihl = ip->ihl;		/* range assertions take a 64-bit variable */
 	bpf_assert_range_with(ihl, 5, 15, ERR_IP_HEADER);
 	bpf_assert_with(ip->protocol == IPPROTO_TCP, ERR_NOT_TCP);
 

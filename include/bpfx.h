@@ -336,11 +336,14 @@ struct bpfx_kernel_result {
  * kernel BTF), with a one-line reason in msg. */
 BPFX_API int bpfx_kernel_probe(char *msg, size_t size);
 
-/* Load prog (which needs only an opened object) into the kernel and test-run it.
- * opts as for bpfx_program__run() (data_in NULL for a packet program: 64 zero bytes,
- * as the kernel's selftests use); kopts may be NULL.  Returns 0 when res describes
- * the outcome (whatever its status; free it with bpfx_kernel_result__free()), -EPERM
- * or -ENOSYS when the kernel is not available, -EINVAL or -ENOMEM. */
+/* Load prog into the kernel and test-run it.  The object needs only to be opened; a
+ * program its loader already refused (a link error) is reported REJECTED with the
+ * loader's log without reaching the kernel, as with libbpf.  opts as for
+ * bpfx_program__run() (data_in NULL for a packet program: 64 zero bytes, as the
+ * kernel's selftests use); kopts may be NULL.  Returns 0 when res describes the
+ * outcome (whatever its status; free it with bpfx_kernel_result__free()), -EPERM,
+ * -ENOSYS or -ENOENT when the kernel is not available (see bpfx_kernel_probe()),
+ * -EINVAL or -ENOMEM.  Not to be called from several threads for one object. */
 BPFX_API int bpfx_program__kernel_run(const struct bpfx_program *prog,
 				      const struct bpfx_run_opts *opts,
 				      const struct bpfx_kernel_opts *kopts,

@@ -828,8 +828,38 @@ static int parse_reg_first(struct asm_state *st, struct cur *c)
 	return emit(st, cls | op | BPF_K, dst, 0, off, imm);
 }
 
+static int parse_insn(struct asm_state *st, struct cur *c);
+
+/* .rept N <instruction>: the instruction N times (no label references). */
+static int parse_rept(struct asm_state *st, struct cur *c)
+{
+	size_t start = st->cnt, fixups = st->fixup_cnt, len;
+	struct cur save;
+	struct num n;
+	int err;
+
+	if (!number(c, &n) || n.neg || !n.mag || n.mag > 1000000)
+		return fail(st, ".rept wants a count from 1 to 1000000");
+	save = *c;
+	if (kw(c, ".rept"))
+		return fail(st, ".rept cannot be nested");
+	*c = save;
+	if ((err = parse_insn(st, c)) != OK)
+		return err;
+	if (st->fixup_cnt != fixups)
+		return fail(st, ".rept cannot repeat a label reference");
+	len = st->cnt - start;
+	if (grow((void **)&st->insns, &st->cap, st->cnt + len * (n.mag - 1), sizeof(*st->insns)))
+		return -ENOMEM;
+	for (uint64_t i = 1; i < n.mag; i++, st->cnt += len)
+		memcpy(st->insns + st->cnt, st->insns + start, len * sizeof(*st->insns));
+	return OK;
+}
+
 static int parse_insn(struct asm_state *st, struct cur *c)
 {
+	if (kw(c, ".rept"))
+		return parse_rept(st, c);
 	if (kw(c, ".insn"))
 		return parse_raw(st, c);
 	if (kw(c, "exit"))

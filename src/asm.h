@@ -30,6 +30,7 @@
  *   call 12   call bpf_map_lookup_elem#1   call kernel-function#3 (kfunc)
  *   call pc+5   call label (bpf-to-bpf)   exit
  *   .insn code=0x07 dst=1 src=0 off=0 imm=5     one raw slot, any field values
+ *   .rept 40000 r0 += 1                        an instruction repeated N times
  * Immediates are decimal or 0x hex; 32-bit ones take -2^31 .. 2^32-1 (bit pattern).
  */
 int bpfx_asm(const char *text, struct bpf_insn **out, size_t *cnt, char *err,

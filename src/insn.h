@@ -144,8 +144,11 @@ static inline bool bpfx_is_helper_call(const struct bpf_insn *insn)
 	return insn->code == (BPF_JMP | BPF_CALL) && insn->src_reg == 0;
 }
 
-/* Check one instruction's fields (reserved fields zero, registers in range, known
- * sub-operations).  0, or -EINVAL with a kernel-style message in msg. */
+/* Check one instruction's fields as the kernel verifier does before and while it walks
+ * the program: registers in range, reserved fields zero, known sub-operations, K-form
+ * division by zero and shift amounts, no write to r10; and that a jump, call or
+ * callback target lies inside insns[0..cnt) and not inside an ld_imm64.  0, or -EINVAL
+ * (-EACCES for a write to r10, as the kernel) with the kernel's message in msg. */
 int bpfx_insn_check(const struct bpf_insn *insns, size_t cnt, size_t idx, char *msg,
 		    size_t msg_size);
 

@@ -1,12 +1,17 @@
 /* SPDX-License-Identifier: MIT */
-/* bpf_exceptions.h: bpf_throw() and assertion macros for BPF programs.
+/* bpf_exceptions.h: bpf_throw() and the assertion macros, for BPF programs.
  * The same source builds for the Linux kernel (6.7+) and for bpfx.  Include it after
- * <linux/bpf.h> (or vmlinux.h) and <bpf/bpf_helpers.h>.  Semantics follow the kernel's
- * selftest header bpf_experimental.h; see docs and shared/spec/kernel-exceptions.md §7. */
+ * <linux/bpf.h> (or vmlinux.h).  The macros behave as those of the kernel selftests'
+ * bpf_experimental.h (and give way to them if that header came first), except that a
+ * bpf_cmp_*() on an integer narrower than 64 bits widens it with its own signedness. */
 #ifndef BPFX_BPF_EXCEPTIONS_H
 #define BPFX_BPF_EXCEPTIONS_H
 
 #include <bpf/bpf_helpers.h>
+
+#ifndef barrier_var	/* libbpf < 1.0 */
+#define barrier_var(var) asm volatile("" : "=r"(var) : "0"(var))
+#endif
 
 /* End the program at once.  All BPF frames up to the program's main function are
  * discarded and its exception callback runs with @cookie; the callback's return value
@@ -101,10 +106,13 @@ extern void bpf_throw(__u64 cookie) __ksym;
 #endif
 
 /* bpf_cmp_unlikely(x, OP, y) / bpf_cmp_likely(x, OP, y): the boolean x OP y computed
- * by one conditional jump on the register holding x (OP: == != < <= > >= &).  Signed
- * when x has a signed type (never for == != &).  x must be an lvalue; a narrower x is
- * widened to 64 bits first, so the verifier's bounds then land on the copy.  unlikely
- * jumps when the condition holds, likely when it does not. */
+ * by one conditional jump on the register holding x (OP: == != < <= > >= &; likely
+ * takes no &), used as in bpf_assert(bpf_cmp_unlikely(len, <, 64)).  The compare is
+ * signed when x has a signed type (never for == != &): only x decides.  x must be an
+ * lvalue; one narrower than 64 bits is widened first, with its own signedness, so the
+ * verifier learns the bounds of the widened copy.  y is an imm32 (sign-extended) when
+ * it is a narrow constant, else a register.  unlikely jumps when the condition holds,
+ * likely when it does not: pick the one whose fall-through is the common path. */
 #define __bpfx_is_signed_type(t) (((t)-1) < (t)1)
 #define __bpfx_cmp_unsigned_only(op)					\
 	(__builtin_strcmp(#op, "==") == 0 || __builtin_strcmp(#op, "!=") == 0 || \

@@ -14,13 +14,16 @@
 #define __success		__bpfx_tag("comment:test_expect_success")
 #define __failure		__bpfx_tag("comment:test_expect_failure")
 
-/* A substring that must (__msg) or must not (__not_msg) appear in the verifier log.
- * Several __msg must match in order.  clang keeps only one copy of identical decl
- * tags, so each value carries a unique counter first:
+/* A substring that must (__msg) or must not (__not_msg) appear in the verifier log;
+ * "{{...}}" inside it is an extended regular expression.  Several __msg must match in
+ * order.  clang keeps only one copy of identical decl tags, so each value carries a
+ * unique counter first:
  *	comment:test_expect_msg=<N>=<message>
  * A reader takes the message after the second '='. */
-#define __msg(msg)		__bpfx_tag("comment:test_expect_msg=" __BPFX_XSTR(__COUNTER__) "=" msg)
-#define __not_msg(msg)		__bpfx_tag("comment:test_expect_not_msg=" __BPFX_XSTR(__COUNTER__) "=" msg)
+#define __msg(msg)							\
+	__bpfx_tag("comment:test_expect_msg=" __BPFX_XSTR(__COUNTER__) "=" msg)
+#define __not_msg(msg)							\
+	__bpfx_tag("comment:test_expect_not_msg=" __BPFX_XSTR(__COUNTER__) "=" msg)
 
 /* Run the program once (BPF_PROG_TEST_RUN style: 64 zero bytes of packet for packet
  * programs) and expect this return value: the low 32 bits of R0, written as a decimal

@@ -56,6 +56,8 @@ void bpfx_regions_free(struct bpfx_object *obj)
 	obj->regions = NULL;
 	obj->region_cnt = 0;
 	if (obj->dyn) {
+		for (uint32_t i = 0; i < obj->dyn->cnt; i++)
+			free((void *)obj->dyn->r[i].start);   /* never dropped: still ours */
 		pthread_mutex_destroy(&obj->dyn->lock);
 		free(obj->dyn->r);
 		free(obj->dyn);
@@ -87,18 +89,20 @@ int bpfx_dyn_region_add(struct bpfx_object *obj, void *p, size_t size)
 	return err;
 }
 
-void bpfx_dyn_region_del(struct bpfx_object *obj, void *p)
+bool bpfx_dyn_region_del(struct bpfx_object *obj, void *p)
 {
 	struct bpfx_dyn_regions *d = obj->dyn;
+	bool found = false;
 
 	pthread_mutex_lock(&d->lock);
-	for (uint32_t i = 0; i < d->cnt; i++) {
+	for (uint32_t i = 0; i < d->cnt && !found; i++) {
 		if (d->r[i].start == (uintptr_t)p) {
 			d->r[i] = d->r[--d->cnt];
-			break;
+			found = true;
 		}
 	}
 	pthread_mutex_unlock(&d->lock);
+	return found;
 }
 
 /* What the run itself owns: stack, context, packet. */
@@ -106,7 +110,7 @@ static uint32_t run_regions(const struct bpfx_run *run, struct bpfx_region *out)
 {
 	uint32_t n = 0;
 
-	out[n++] = (struct bpfx_region){ (uintptr_t)run->stack,
+	out[n++] = (struct bpfx_region){ (uintptr_t)bpfx_run_fp(run, run->depth) - BPFX_STACK_SIZE,
 					 (uintptr_t)run->stack + sizeof(run->stack), true, "stack" };
 	if (run->ctx)
 		out[n++] = (struct bpfx_region){ (uintptr_t)run->ctx,
@@ -187,7 +191,10 @@ static _Noreturn void access_fault(struct bpfx_run *run, uint64_t addr, uint64_t
 		       write ? "write" : "read", size, addr, why);
 }
 
-void bpfx_mem_check(struct bpfx_run *run, uint64_t addr, uint64_t size, bool write)
+enum verdict { MEM_OK, MEM_WRAPS, MEM_READ_ONLY, MEM_OUTSIDE };
+
+static enum verdict mem_verdict(struct bpfx_run *run, uint64_t addr, uint64_t size,
+				bool write)
 {
 	struct bpfx_object *obj = run->prog->obj;
 	struct bpfx_region own[3];
@@ -195,17 +202,35 @@ void bpfx_mem_check(struct bpfx_run *run, uint64_t addr, uint64_t size, bool wri
 	uint32_t n;
 
 	if (addr + size < addr)
-		access_fault(run, addr, size, write, "the range wraps around");
+		return MEM_WRAPS;
 	n = run_regions(run, own);
 	for (uint32_t i = 0; i < n; i++)
 		if (inside(&own[i], addr, size))
-			return;
+			return MEM_OK;
 	r = find_static(obj, addr, size);
 	if (r && write && !r->writable)
-		access_fault(run, addr, size, write, "the memory is read-only");
+		return MEM_READ_ONLY;
 	if (r || find_dyn(obj, addr, size))
-		return;
-	access_fault(run, addr, size, write, "not memory the program may touch");
+		return MEM_OK;
+	return MEM_OUTSIDE;
+}
+
+void bpfx_mem_check(struct bpfx_run *run, uint64_t addr, uint64_t size, bool write)
+{
+	static const char *const why[] = {
+		[MEM_WRAPS] = "the range wraps around",
+		[MEM_READ_ONLY] = "the memory is read-only",
+		[MEM_OUTSIDE] = "not memory the program may touch",
+	};
+	enum verdict v = mem_verdict(run, addr, size, write);
+
+	if (v != MEM_OK)
+		access_fault(run, addr, size, write, why[v]);
+}
+
+bool bpfx_mem_ok(struct bpfx_run *run, uint64_t addr, uint64_t size, bool write)
+{
+	return mem_verdict(run, addr, size, write) == MEM_OK;
 }
 
 struct bpfx_map *bpfx_map_arg(struct bpfx_run *run, uint64_t ptr, int regno)

@@ -33,21 +33,25 @@ static void budget_fault(struct bpfx_run *run, const struct bpf_insn *pc)
 		       (unsigned long long)run->insn_cnt);
 }
 
-static inline void check_mem(struct bpfx_run *run, const struct bpf_insn *pc, uint64_t addr,
-			     uint64_t size, bool write)
+/* The stack a frame may touch: its own 512 bytes and its callers' (a caller may
+ * pass a pointer to its stack), never the frames below it. */
+static inline void check_mem(struct bpfx_run *run, const struct bpf_insn *pc, uint32_t depth,
+			     uint64_t addr, uint64_t size, bool write)
 {
-	uintptr_t lo = (uintptr_t)run->stack;
+	uintptr_t lo = (uintptr_t)bpfx_run_fp(run, depth) - BPFX_STACK_SIZE;
+	uintptr_t hi = (uintptr_t)run->stack + sizeof(run->stack);
 
-	if (addr >= lo && addr + size <= lo + sizeof(run->stack) && addr + size > addr)
+	if (addr >= lo && addr + size <= hi && addr + size > addr)
 		return;
 	run->pc = pc;
+	run->depth = depth;
 	bpfx_mem_check(run, addr, size, write);
 }
 
-static void check_atomic(struct bpfx_run *run, const struct bpf_insn *pc, uint64_t addr,
-			 uint32_t size)
+static void check_atomic(struct bpfx_run *run, const struct bpf_insn *pc, uint32_t depth,
+			 uint64_t addr, uint32_t size)
 {
-	check_mem(run, pc, addr, size, true);
+	check_mem(run, pc, depth, addr, size, true);
 	if (addr & (size - 1)) {
 		run->pc = pc;
 		bpfx_run_fault(run, -BPFX_ERR_FAULT, "misaligned atomic access at 0x%llx",
@@ -115,7 +119,7 @@ static uint64_t do_tail_call(struct bpfx_run *run, const struct bpfx_exec *x,
 #define SRC r[pc->src_reg]
 #define IMM pc->imm
 #define IMM64 ((uint64_t)(int64_t)pc->imm)
-#define MEM(addr, size, w) do { if (checked) check_mem(run, pc, (addr), (size), (w)); } while (0)
+#define MEM(addr, size, w) do { if (checked) check_mem(run, pc, depth, (addr), (size), (w)); } while (0)
 
 #ifdef BPFX_COMPUTED_GOTO
 #define DISPATCH() goto *labels[pc->code]
@@ -323,12 +327,12 @@ L_LD_IMM_DW:
 
 L_STX_ATOMIC_W:
 	if (checked)
-		check_atomic(run, pc, DST + pc->off, 4);
+		check_atomic(run, pc, depth, DST + pc->off, 4);
 	bpfx_atomic32(pc->imm, (uint32_t *)(uintptr_t)(DST + pc->off), &SRC, &r[0]);
 	NEXT();
 L_STX_ATOMIC_DW:
 	if (checked)
-		check_atomic(run, pc, DST + pc->off, 8);
+		check_atomic(run, pc, depth, DST + pc->off, 8);
 	bpfx_atomic64(pc->imm, (uint64_t *)(uintptr_t)(DST + pc->off), &SRC, &r[0]);
 	NEXT();
 

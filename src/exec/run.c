@@ -76,6 +76,14 @@ static uint64_t run_once(struct bpfx_run *run, uint64_t budget)
 				 run->prog->type == BPFX_PROG_MEM ? run->ctx_size : 0);
 }
 
+/* A run stopped in a bpf_spin_lock-ed region must not leave the lock taken. */
+static void release_lock(struct bpfx_run *run)
+{
+	if (run->spin_lock)
+		__atomic_store_n(run->spin_lock, 0, __ATOMIC_RELEASE);
+	run->spin_lock = NULL;
+}
+
 /* Run repeat times; 0, or the fault's error with res->fault set. */
 static int run_loop(struct bpfx_run *run, uint32_t repeat, uint64_t budget,
 		    struct bpfx_result *res)
@@ -85,11 +93,17 @@ static int run_loop(struct bpfx_run *run, uint32_t repeat, uint64_t budget,
 	volatile uint64_t r0 = 0;
 
 	run->stop = &stop;
-	if (setjmp(stop))
+	if (setjmp(stop)) {
+		release_lock(run);
 		return run->err;
+	}
 	start = now_ns();
-	for (uint32_t i = 0; i < repeat; i++)
+	for (uint32_t i = 0; i < repeat; i++) {
 		r0 = run_once(run, budget);
+		if (run->spin_lock)
+			bpfx_run_fault(run, -BPFX_ERR_CALL,
+				       "program exited holding a bpf_spin_lock");
+	}
 	res->duration_ns = (now_ns() - start) / repeat;
 	res->r0 = r0;
 	res->retval = (uint32_t)r0;

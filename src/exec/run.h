@@ -122,9 +122,9 @@ struct bpfx_run {
 };
 
 /* Frame pointer (r10) of frame d: stacks grow down, frame 0 at the top. */
-static inline uint8_t *bpfx_run_fp(struct bpfx_run *run, uint32_t d)
+static inline uint8_t *bpfx_run_fp(const struct bpfx_run *run, uint32_t d)
 {
-	return run->stack + sizeof(run->stack) - (size_t)d * BPFX_STACK_SIZE;
+	return (uint8_t *)run->stack + sizeof(run->stack) - (size_t)d * BPFX_STACK_SIZE;
 }
 
 /* --- exec/throw.c: the unwinding contract ------------------------------------ */
@@ -155,6 +155,9 @@ uint64_t bpfx_run_callback(struct bpfx_run *run, uint64_t fn, uint64_t r1, uint6
 
 /* Fault unless [addr, addr + size) lies in memory the program may read (write). */
 void bpfx_mem_check(struct bpfx_run *run, uint64_t addr, uint64_t size, bool write);
+/* The same question without stopping the run: for helpers that report a bad pointer
+ * as an error (bpf_trace_printk's %s, like the kernel's *_nofault copies). */
+bool bpfx_mem_ok(struct bpfx_run *run, uint64_t addr, uint64_t size, bool write);
 /* Check a helper's arguments against its signature before calling it. */
 void bpfx_args_check(struct bpfx_run *run, const struct bpfx_func *f, const uint64_t *r);
 
@@ -164,9 +167,11 @@ void bpfx_regions_free(struct bpfx_object *obj);
 /* Fault unless ptr is one of the object's maps; regno names the argument. */
 struct bpfx_map *bpfx_map_arg(struct bpfx_run *run, uint64_t ptr, int regno);
 
-/* Memory handed out at run time (bpf_obj_new): regions checked mode accepts. */
+/* Memory handed out at run time (bpf_obj_new): regions checked mode accepts.  The
+ * object owns it: close frees whatever programs did not drop. */
 int bpfx_dyn_region_add(struct bpfx_object *obj, void *p, size_t size);
-void bpfx_dyn_region_del(struct bpfx_object *obj, void *p);
+/* false when p was not handed out (a bad bpf_obj_drop). */
+bool bpfx_dyn_region_del(struct bpfx_object *obj, void *p);
 
 /* --- context builders (exec/ctx.c) ------------------------------------------- */
 

@@ -80,6 +80,9 @@ void bpfx_run_throw(struct bpfx_run *run, uint64_t cookie)
 		bpfx_run_fault(run, -BPFX_ERR_CALL, "bpf_throw outside an exception boundary");
 	if (b->in_callback)
 		bpfx_run_fault(run, -BPFX_ERR_CALL, "bpf_throw inside the exception callback");
+	if (run->spin_lock)
+		bpfx_run_fault(run, -BPFX_ERR_CALL,
+			       "bpf_throw cannot be used inside bpf_spin_lock-ed region");
 	record(run, b, cookie);
 	run->boundary = b->prev;
 	longjmp(b->jb, 1);

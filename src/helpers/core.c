@@ -158,7 +158,7 @@ BPFX_FN(tail_call)
 /* Copy n bytes from an address a program handed us, without faulting on a bad
  * one (the kernel's copy_from_kernel_nofault).  process_vm_readv on ourselves
  * fails cleanly with EFAULT; where it is not allowed we fall back to a plain copy. */
-static bool read_nofault(void *dst, uint64_t src, size_t n)
+static bool read_nofault(struct bpfx_run *run, void *dst, uint64_t src, size_t n)
 {
 	struct iovec local = { dst, n };
 	struct iovec remote = { (void *)(uintptr_t)src, n };
@@ -166,6 +166,13 @@ static bool read_nofault(void *dst, uint64_t src, size_t n)
 
 	if (n == 0)
 		return true;
+	if (run->checked) {
+		/* only memory the program may touch: never the host's */
+		if (!bpfx_mem_ok(run, src, n, false))
+			return false;
+		memcpy(dst, (const void *)(uintptr_t)src, n);
+		return true;
+	}
 	if (src < 4096)
 		return false;
 	r = process_vm_readv(getpid(), &local, 1, &remote, 1, 0);
@@ -180,17 +187,18 @@ static bool read_nofault(void *dst, uint64_t src, size_t n)
 
 /* The kernel's strncpy_from_kernel_nofault: copies at most cap bytes with the
  * NUL (truncating), returns the bytes stored with the NUL, or -EFAULT. */
-static long copy_str_nofault(char *dst, uint64_t src, size_t cap)
+static long copy_str_nofault(struct bpfx_run *run, char *dst, uint64_t src, size_t cap)
 {
 	size_t done = 0;
 
 	while (done < cap) {
-		size_t chunk = 4096 - ((src + done) & 4095);
+		/* checked mode asks byte by byte: a string may end at a region's edge */
+		size_t chunk = run->checked ? 1 : 4096 - ((src + done) & 4095);
 		char *nul;
 
 		if (chunk > cap - done)
 			chunk = cap - done;
-		if (!read_nofault(dst + done, src + done, chunk))
+		if (!read_nofault(run, dst + done, src + done, chunk))
 			return -EFAULT;
 		nul = memchr(dst + done, 0, chunk);
 		if (nul)
@@ -253,6 +261,7 @@ struct spec {
 };
 
 struct bprintf {
+	struct bpfx_run *run;
 	const uint64_t *args;
 	uint32_t nargs;
 	uint32_t nspec;
@@ -367,7 +376,7 @@ static int conv_str(struct bprintf *b, const char *f, const struct spec *sp, uin
 		return -EINVAL;
 	if (bin_left(b) <= 0)
 		return -ENOSPC;
-	n = copy_str_nofault(str, p, (size_t)bin_left(b));
+	n = copy_str_nofault(b->run, str, p, (size_t)bin_left(b));
 	if (n < 0) {
 		str[0] = '\0';
 		n = 1;
@@ -401,7 +410,7 @@ static int conv_ip(struct bprintf *b, char kind, char ver, uint64_t p)
 
 	if (bin_left(b) < (long)n)
 		return -ENOSPC;
-	if (!read_nofault(ip, p, n))
+	if (!read_nofault(b->run, ip, p, n))
 		memset(ip, 0, n);
 	for (size_t i = 0; i < n; i++) {
 		if (ver == '4')
@@ -522,10 +531,10 @@ static const char *conv(struct bprintf *b, const char *f, int *err)
 
 /* Validate and format fmt (NUL-terminated) with nargs arguments into out.
  * Returns the full length (vsnprintf-style) or -EINVAL/-ENOSPC. */
-static int bprintf(const char *fmt, const uint64_t *args, uint32_t nargs, char *out,
-		   size_t size)
+static int bprintf(struct bpfx_run *run, const char *fmt, const uint64_t *args,
+		   uint32_t nargs, char *out, size_t size)
 {
-	struct bprintf b = { .args = args, .nargs = nargs,
+	struct bprintf b = { .run = run, .args = args, .nargs = nargs,
 			     .out = { .buf = out, .size = size } };
 	const char *f = fmt;
 	int err = 0;
@@ -574,7 +583,7 @@ static uint64_t trace_fmt(struct bpfx_run *run, const char *fmt, uint32_t fmt_si
 
 	if (!fmt_terminated(fmt, fmt_size))
 		return (uint64_t)-EINVAL;
-	n = bprintf(fmt, args, nargs, buf, sizeof(buf));
+	n = bprintf(run, fmt, args, nargs, buf, sizeof(buf));
 	if (n < 0)
 		return (uint64_t)(int64_t)n;
 	trace_out(run, buf);
@@ -619,7 +628,7 @@ BPFX_FN(snprintf)
 
 	if (!varargs_ok(r4, data_len))
 		return (uint64_t)-EINVAL;
-	fmt_len = copy_str_nofault(fmt, r3, sizeof(fmt));
+	fmt_len = copy_str_nofault(run, fmt, r3, sizeof(fmt));
 	if (fmt_len < 0 || fmt_len == sizeof(fmt))   /* unreadable, or cut short */
 		return (uint64_t)-EINVAL;
 	if (run->checked)
@@ -627,11 +636,11 @@ BPFX_FN(snprintf)
 	if (data_len)
 		memcpy(args, (const void *)(uintptr_t)r4, data_len);
 	/* validate first: on a bad format the kernel leaves str untouched */
-	n = bprintf(fmt, args, data_len / 8, NULL, 0);
+	n = bprintf(run, fmt, args, data_len / 8, NULL, 0);
 	if (n < 0)
 		return (uint64_t)(int64_t)n;
 	if (r1 && (uint32_t)r2)
-		bprintf(fmt, args, data_len / 8, (char *)(uintptr_t)r1, (uint32_t)r2);
+		bprintf(run, fmt, args, data_len / 8, (char *)(uintptr_t)r1, (uint32_t)r2);
 	return (uint64_t)n + 1;
 }
 

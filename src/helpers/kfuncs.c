@@ -53,7 +53,8 @@ BPFX_FN(obj_new_impl)
 	if (!size)
 		return 0;
 	p = calloc(1, size);
-	if (p && run->checked && bpfx_dyn_region_add(run->prog->obj, p, size)) {
+	/* the object owns what programs allocate: close frees what was never dropped */
+	if (p && bpfx_dyn_region_add(run->prog->obj, p, size)) {
 		free(p);
 		p = NULL;
 	}
@@ -66,8 +67,10 @@ BPFX_FN(obj_drop_impl)
 
 	if (!p)
 		return 0;
-	if (run->checked)
-		bpfx_dyn_region_del(run->prog->obj, p);
+	if (!bpfx_dyn_region_del(run->prog->obj, p))
+		bpfx_run_fault(run, -BPFX_ERR_CALL,
+			       "bpf_obj_drop: 0x%llx was not returned by bpf_obj_new",
+			       (unsigned long long)r1);
 	free(p);
 	return 0;
 }

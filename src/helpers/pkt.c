@@ -191,7 +191,7 @@ BPFX_FN(skb_load_bytes_relative)
 		start = mac_hdr(run);
 	else if (offset <= 0xffff && run->pkt.data && r5 == BPF_HDR_START_NET)
 		start = net_hdr(run);
-	if (start && start + offset + len <= run->pkt.data_end) {
+	if (start && (uintptr_t)start + offset + len <= (uintptr_t)run->pkt.data_end) {
 		memcpy(to, start + offset, len);
 		return 0;
 	}
@@ -223,7 +223,7 @@ BPFX_FN(skb_change_tail)
 
 	if (!run->pkt.data || r3 || new_len > BPFX_SKB_MAX_LEN || new_len < skb_min_len(run))
 		return (uint64_t)-EINVAL;
-	if (run->pkt.data + new_len > run->pkt.buf + run->pkt.buf_size)
+	if ((uintptr_t)run->pkt.data + new_len > (uintptr_t)run->pkt.buf + run->pkt.buf_size)
 		return (uint64_t)-ENOMEM;
 	run->pkt.data_end = run->pkt.data + new_len;
 	bpfx_ctx_sync_pkt(run);
@@ -239,7 +239,7 @@ static int skb_grow_headroom(struct bpfx_run *run, uint32_t need)
 	size_t delta = (need - have + NET_SKB_PAD - 1) & ~(size_t)(NET_SKB_PAD - 1);
 	uint8_t *mac = mac_hdr(run), *net = net_hdr(run);
 
-	if (pkt->data_end + delta > pkt->buf + pkt->buf_size)
+	if ((uintptr_t)pkt->data_end + delta > (uintptr_t)pkt->buf + pkt->buf_size)
 		return -ENOMEM;
 	memmove(pkt->data + delta, pkt->data, pkt_len(run));
 	memset(pkt->data, 0, delta);

@@ -125,7 +125,16 @@ struct bpfx_ksess {
 	bool *need_map;                /* per obj->maps */
 	bool *need_prog;               /* per obj->progs */
 	int *prog_fds;                 /* per obj->progs, -1 when not loaded */
+	int failed_by;                 /* the last failure: enum bpfx_ksess_fail */
 	char why[512];                 /* what cannot be expressed; notes */
+};
+
+/* Who a failure of bpfx_ksess_load() came from: errno values alone cannot say (the
+ * kernel returns E2BIG, ENOMEM and EOPNOTSUPP too). */
+enum bpfx_ksess_fail {
+	BPFX_KSESS_KERNEL = 0,         /* the kernel refused the program: its errno */
+	BPFX_KSESS_UNSUPPORTED,        /* the loader cannot express it: s->why */
+	BPFX_KSESS_INTERNAL,           /* out of memory or similar, here */
 };
 
 /* Build the session for prog: BTF, maps with their contents.  0; -ENOTSUP when the
@@ -133,7 +142,7 @@ struct bpfx_ksess {
 int bpfx_ksess_open(struct bpfx_ksess *s, const struct bpfx_program *prog);
 void bpfx_ksess_close(struct bpfx_ksess *s);
 
-/* Load prog into the session: fd, or -ENOTSUP (s->why), or the kernel's -errno with
+/* Load prog into the session: fd, or a negative errno and s->failed_by says whose;
  * the verifier log in *log (malloc'ed, may be NULL). */
 int bpfx_ksess_load(struct bpfx_ksess *s, const struct bpfx_program *prog,
 		    const struct bpfx_kernel_opts *o, char **log);

@@ -545,24 +545,27 @@ static int kernel_insns(struct bpfx_ksess *s, const struct bpfx_program *prog,
 
 /* --- func and line info ------------------------------------------------------------ */
 
-static struct bpf_func_info *func_info(const struct bpfx_program *prog)
+/* func_info from the program's functions; none (NULL, 0) when one has no BTF. */
+static int func_info(const struct bpfx_program *prog, struct bpf_func_info **out)
 {
 	struct bpf_func_info *fi;
 	uint32_t i;
 
-	if (!prog->func_cnt)
-		return NULL;
+	*out = NULL;
 	for (i = 0; i < prog->func_cnt; i++)
 		if (!prog->funcs[i].type_id)
-			return NULL;
+			return 0;
+	if (!prog->func_cnt)
+		return 0;
 	fi = calloc(prog->func_cnt, sizeof(*fi));
 	if (!fi)
-		return NULL;
+		return -ENOMEM;
 	for (i = 0; i < prog->func_cnt; i++) {
 		fi[i].insn_off = prog->funcs[i].insn_off;
 		fi[i].type_id = prog->funcs[i].type_id;
 	}
-	return fi;
+	*out = fi;
+	return 0;
 }
 
 /* Records the kernel would refuse (out of order, past the end, on the second half of
@@ -606,8 +609,10 @@ static int load_logged(struct bpfx_sys_prog *p, uint32_t level, bool full, char 
 	for (;;) {
 		char *buf = realloc(*log, size);
 
+		if (!buf && !*log)
+			return -ENOMEM;     /* ours: the caller sees no log */
 		if (!buf)
-			return -ENOMEM;
+			break;              /* keep the end we have; learn the verdict */
 		*log = buf;
 		p->log = buf;
 		p->log_size = size;
@@ -638,10 +643,15 @@ static int load_prog(struct bpfx_ksess *s, const struct bpfx_program *prog,
 
 	if (bpfx_kernel_type_of(prog, &kt, why, sizeof(why))) {
 		note(s, "prog '%s': %s", prog->name, why);
+		s->failed_by = BPFX_KSESS_UNSUPPORTED;
 		return -ENOTSUP;
 	}
-	if (s->btf_fd >= 0 && (fi = func_info(prog)))
-		li = line_info(s, prog, &li_cnt);
+	if (s->btf_fd >= 0 && (func_info(prog, &fi) ||
+				(fi && !(li = line_info(s, prog, &li_cnt))))) {
+		free(fi);
+		s->failed_by = BPFX_KSESS_INTERNAL;
+		return -ENOMEM;
+	}
 	p = (struct bpfx_sys_prog){
 		.type = kt.prog_type, .expected_attach = kt.expected_attach,
 		.flags = kt.flags | (o ? o->prog_flags : 0), .attach_btf_id = kt.attach_btf_id,
@@ -650,7 +660,10 @@ static int load_prog(struct bpfx_ksess *s, const struct bpfx_program *prog,
 		.fd_array = s->fds, .func_info = fi, .func_info_cnt = fi ? prog->func_cnt : 0,
 		.line_info = li, .line_info_cnt = li ? li_cnt : 0,
 	};
+	s->failed_by = BPFX_KSESS_KERNEL;
 	fd = load_logged(&p, o && o->log_level ? o->log_level : 1, o && o->full_log, log);
+	if (fd == -ENOMEM && !*log)
+		s->failed_by = BPFX_KSESS_INTERNAL;
 	free(fi);
 	free(li);
 	return fd;
@@ -664,8 +677,10 @@ int bpfx_ksess_load(struct bpfx_ksess *s, const struct bpfx_program *prog,
 
 	*log = NULL;
 	fd = kernel_insns(s, prog, &insns);
-	if (fd)
+	if (fd) {
+		s->failed_by = fd == -ENOTSUP ? BPFX_KSESS_UNSUPPORTED : BPFX_KSESS_INTERNAL;
 		return fd;
+	}
 	fd = load_prog(s, prog, o, insns, log);
 	free(insns);
 	if (fd >= 0)
@@ -712,7 +727,7 @@ void bpfx_ksess_load_aux(struct bpfx_ksess *s, const struct bpfx_program *main_p
 		if (!s->need_prog[p] || p == main_prog->id || s->prog_fds[p] >= 0)
 			continue;
 		fd = bpfx_ksess_load(s, prog, &aux, &log);
-		if (fd < 0 && fd != -ENOTSUP)
+		if (fd < 0 && s->failed_by == BPFX_KSESS_KERNEL)
 			note(s, "prog '%s' (in a prog array) not loaded: %s: %s", prog->name,
 			     strerror(-fd), bpfx_kernel_log_key(log, key, sizeof(key)));
 		free(log);

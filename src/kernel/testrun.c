@@ -173,9 +173,9 @@ static int run_prog(struct bpfx_ksess *s, const struct bpfx_program *prog,
 {
 	int fd = bpfx_ksess_load(s, prog, ko, &res->log);
 
-	if (fd == -ENOTSUP || fd == -ENOMEM || fd == -E2BIG) {
-		if (fd != -ENOTSUP)
-			return fd;
+	if (fd < 0 && s->failed_by == BPFX_KSESS_INTERNAL)
+		return fd;
+	if (fd < 0 && s->failed_by == BPFX_KSESS_UNSUPPORTED) {
 		res->status = BPFX_KERNEL_UNSUPPORTED;
 		set_reason(res, s->why);
 		return 0;

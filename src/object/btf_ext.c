@@ -6,11 +6,14 @@
  * (insn_off in bytes), and CO-RE relocations applied against the object's own BTF.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <bpf/btf.h>
+#include <bpf/libbpf.h>
 
 #include "object/loader.h"
 
@@ -133,6 +136,46 @@ static int fixup_datasec(struct bpfx_ld *ld, struct btf_type *t)
 	return 0;
 }
 
+/* libbpf prints its warnings to stderr unless told otherwise, and the library never
+ * prints: while btf__new() runs, they go to the object's log instead.  The print
+ * function is process-wide, hence the lock; another thread's libbpf warnings in that
+ * window are dropped. */
+static pthread_mutex_t libbpf_print_lock = PTHREAD_MUTEX_INITIALIZER;
+static _Thread_local const struct bpfx_object *libbpf_obj;
+
+static int libbpf_to_log(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	char msg[512];
+	size_t n;
+
+	if (!libbpf_obj || level == LIBBPF_DEBUG)
+		return 0;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	n = strlen(msg);
+	if (n && msg[n - 1] == '\n')
+		msg[n - 1] = '\0';
+	bpfx_obj_log(libbpf_obj, BPFX_WARN, "libbpf: %s", msg);
+	return 0;
+}
+
+static struct btf *btf_new_quiet(const struct bpfx_object *obj, const void *data,
+				 uint32_t size, int *err)
+{
+	libbpf_print_fn_t old;
+	struct btf *btf;
+
+	pthread_mutex_lock(&libbpf_print_lock);
+	libbpf_obj = obj;
+	old = libbpf_set_print(libbpf_to_log);
+	errno = 0;
+	btf = btf__new(data, size);
+	*err = errno ? errno : EINVAL;
+	libbpf_set_print(old);
+	libbpf_obj = NULL;
+	pthread_mutex_unlock(&libbpf_print_lock);
+	return btf;
+}
+
 int bpfx_ld_btf_load(struct bpfx_ld *ld)
 {
 	const struct bpfx_ld_sec *s;
@@ -145,11 +188,9 @@ int bpfx_ld_btf_load(struct bpfx_ld *ld)
 	s = &ld->secs[ld->btf_sec];
 	if (!s->data || s->size > UINT32_MAX)
 		return fmt_err(ld, "section '.BTF': empty or too large");
-	btf = btf__new(s->data, (uint32_t)s->size);
-	if (!btf) {
-		err = errno ? errno : EINVAL;
+	btf = btf_new_quiet(ld->obj, s->data, (uint32_t)s->size, &err);
+	if (!btf)
 		return fmt_err(ld, "section '.BTF': invalid BTF (%s)", strerror(err));
-	}
 	ld->obj->btf = btf;
 	n = btf__type_cnt(btf);
 	for (uint32_t id = 1; id < n; id++) {
@@ -498,12 +539,14 @@ static int cmp_linfo(const void *a, const void *b)
 
 static int check_funcs_unique(struct bpfx_ld *ld, struct bpfx_ld_sec *s)
 {
-	qsort(s->finfo, s->finfo_cnt, sizeof(*s->finfo), cmp_finfo);
+	if (s->finfo_cnt)
+		qsort(s->finfo, s->finfo_cnt, sizeof(*s->finfo), cmp_finfo);
 	for (uint32_t i = 1; i < s->finfo_cnt; i++)
 		if (s->finfo[i].insn == s->finfo[i - 1].insn)
 			return fmt_err(ld, ".BTF.ext: func_info for '%s': two records for insn %u",
 				       s->name, s->finfo[i].insn);
-	qsort(s->linfo, s->linfo_cnt, sizeof(*s->linfo), cmp_linfo);
+	if (s->linfo_cnt)
+		qsort(s->linfo, s->linfo_cnt, sizeof(*s->linfo), cmp_linfo);
 	return 0;
 }
 

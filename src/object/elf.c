@@ -241,7 +241,7 @@ static int classify(struct bpfx_ld *ld, uint32_t i)
 		return fmt_err(ld, "legacy map definitions in 'maps' section are not supported (use BTF-defined maps in '.maps')");
 	} else if (s->type == SHT_PROGBITS && (s->flags & SHF_EXECINSTR) && s->size) {
 		return setup_code(ld, i);
-	} else if (strcmp(s->name, ".maps") == 0 && s->type == SHT_PROGBITS) {
+	} else if (strcmp(s->name, ".maps") == 0) {
 		ld->maps_sec = i;
 		s->kind = BPFX_LD_MAPS;
 	} else if (strcmp(s->name, ".BTF") == 0) {
@@ -423,7 +423,6 @@ struct relo_ctx {
 	const char *rname;        /* the .rel section, for messages */
 	uint32_t num;             /* relocation number in it */
 	struct bpfx_ld_sec *cs;   /* the code section it patches */
-	uint32_t csec;
 };
 
 static int extern_get(struct bpfx_ld *ld, uint32_t symi)
@@ -622,8 +621,7 @@ static int code_relo_one(struct relo_ctx *rc, const struct bpfx_ld_sec *rs)
 static int code_relos(struct bpfx_ld *ld, uint32_t r)
 {
 	const struct bpfx_ld_sec *rs = &ld->secs[r];
-	struct relo_ctx rc = { .ld = ld, .rname = rs->name, .csec = rs->info,
-			       .cs = &ld->secs[rs->info] };
+	struct relo_ctx rc = { .ld = ld, .rname = rs->name, .cs = &ld->secs[rs->info] };
 	uint32_t n = (uint32_t)(rs->size / sizeof(Elf64_Rel));
 	int err = 0;
 

@@ -149,6 +149,21 @@ static void set_ld64(struct link *lk, uint32_t fi, uint32_t i, uint8_t src, int3
 		insn[1].imm = (int32_t)(uint32_t)imm2;
 }
 
+/* ld_imm64 of an undefined symbol: a .kconfig or __ksym variable, or the address of a
+ * kfunc (bpf_ksym_exists()). */
+static void extern_ld64_msg(const struct link *lk, uint32_t sym, char *msg, size_t size)
+{
+	const char *name = bpfx_ld_sym_name(lk->ld, sym);
+	const struct btf *btf = lk->ld->obj->btf;
+
+	if (btf && btf__find_by_name_kind(btf, name, BTF_KIND_FUNC) > 0)
+		snprintf(msg, size, "address of extern function '%s' is not supported yet", name);
+	else
+		snprintf(msg, size,
+			 "extern variable '%s' is not supported yet (.kconfig and __ksym variables)",
+			 name);
+}
+
 static int apply_rel(struct link *lk, uint32_t fi, uint32_t i, const struct bpfx_ld_rel *rel)
 {
 	struct bpf_insn *insn = &lk->insns[lk->at[fi] - 1 + i];
@@ -171,9 +186,7 @@ static int apply_rel(struct link *lk, uint32_t fi, uint32_t i, const struct bpfx
 		insn->off = 0;
 		return 0;
 	default:
-		snprintf(msg, sizeof(msg),
-			 "extern variable '%s' is not supported yet (.kconfig and __ksym variables)",
-			 bpfx_ld_sym_name(lk->ld, rel->target));
+		extern_ld64_msg(lk, rel->target, msg, sizeof(msg));
 		reject(lk, -EOPNOTSUPP, msg, fi, i);
 		return 0;
 	}
@@ -245,26 +258,21 @@ static int walk(struct link *lk)
  * The exception callback, found as libbpf finds it (bpf_prog_assign_exc_cb()).
  */
 
+/* The callback's function, when it is one libbpf would append: global and not hidden.
+ * Otherwise nothing is appended and the kernel's own checks (verifier/structure.c)
+ * reject the program with the kernel's words ("exception callback 'x' could not be
+ * found in BTF", "... must have global linkage"): the verdict users see in the kernel. */
 static int exc_cb_target(struct link *lk, const char *cb)
 {
 	const struct bpfx_ld *ld = lk->ld;
-	const char *prog = lk->prog->name;
 
 	for (uint32_t j = 0; j < ld->func_cnt; j++) {
 		const struct bpfx_ld_func *f = &ld->funcs[j];
 
 		if (f->prog >= 0 || strcmp(f->name, cb))
 			continue;
-		if (!f->global || f->hidden) {
-			bpfx_program_reject(lk->prog, -EINVAL,
-					    "prog '%s': exception callback %s must be a global non-hidden function",
-					    prog, f->name);
-			return -1;
-		}
-		return (int)j;
+		return f->global && !f->hidden ? (int)j : -1;
 	}
-	bpfx_program_reject(lk->prog, -ENOENT, "prog '%s': cannot find exception callback '%s'",
-			    prog, cb);
 	return -1;
 }
 
@@ -304,8 +312,6 @@ static int find_exc_cb(struct link *lk)
 			return -1;
 		}
 		cb = exc_cb_target(lk, name);
-		if (cb < 0)
-			return -1;
 	}
 	return cb;
 }
@@ -439,6 +445,12 @@ static int main_type_id(const struct link *lk)
 	return btf__find_by_name_kind(lk->ld->obj->btf, prog->name, BTF_KIND_FUNC);
 }
 
+static bool is_main_tag(const struct btf_type *t, int main_id)
+{
+	return btf_is_decl_tag(t) && btf_decl_tag(t)->component_idx == -1 &&
+	       t->type == (uint32_t)main_id;
+}
+
 static int build_tags(struct link *lk)
 {
 	const struct btf *btf = lk->ld->obj->btf;
@@ -449,28 +461,24 @@ static int build_tags(struct link *lk)
 	if (!btf || (main_id = main_type_id(lk)) <= 0)
 		return 0;
 	n = btf__type_cnt(btf);
-	for (int pass = 0; pass < 2; pass++) {
-		for (uint32_t id = 1; id < n; id++) {
-			const struct btf_type *t = btf__type_by_id(btf, id);
-			const char *name;
+	for (uint32_t id = 1; id < n; id++)
+		cnt += is_main_tag(btf__type_by_id(btf, id), main_id);
+	if (!cnt)
+		return 0;
+	prog->tags = calloc(cnt, sizeof(*prog->tags));
+	if (!prog->tags)
+		return -ENOMEM;
+	for (uint32_t id = 1; id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+		const char *name;
 
-			if (!btf_is_decl_tag(t) || btf_decl_tag(t)->component_idx != -1 ||
-			    t->type != (uint32_t)main_id)
-				continue;
-			if (!pass) {
-				cnt++;
-				continue;
-			}
-			name = btf__name_by_offset(btf, t->name_off);
-			prog->tags[prog->tag_cnt] = strdup(name ? name : "");
-			if (!prog->tags[prog->tag_cnt])
-				return -ENOMEM;
-			prog->tag_cnt++;
-		}
-		if (!pass && !cnt)
-			return 0;
-		if (!pass && !(prog->tags = calloc(cnt, sizeof(*prog->tags))))
+		if (!is_main_tag(t, main_id))
+			continue;
+		name = btf__name_by_offset(btf, t->name_off);
+		prog->tags[prog->tag_cnt] = strdup(name ? name : "");
+		if (!prog->tags[prog->tag_cnt])
 			return -ENOMEM;
+		prog->tag_cnt++;
 	}
 	return 0;
 }

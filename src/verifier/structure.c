@@ -28,13 +28,30 @@ bool bpfx_is_throw_call(const struct bpfx_program *prog, const struct bpf_insn *
 	return !strcmp(obj->externs[insn->imm].name, "bpf_throw");
 }
 
+/* LD_ABS / LD_IND read an skb: only socket filters and tc programs have one. */
+static bool may_access_skb(enum bpfx_prog_type type)
+{
+	return type == BPFX_PROG_SOCKET_FILTER || type == BPFX_PROG_SCHED_CLS ||
+	       type == BPFX_PROG_SCHED_ACT;
+}
+
 static int check_opcodes(struct bpfx_program *prog)
 {
 	char msg[160];
+	int err;
 
 	for (uint32_t i = 0; i < prog->insn_cnt; i++) {
-		if (bpfx_insn_check(prog->insns, prog->insn_cnt, i, msg, sizeof(msg))) {
-			bpfx_program_reject(prog, -EINVAL, "%s", msg);
+		uint8_t mode = BPFX_MODE(prog->insns[i].code);
+
+		err = bpfx_insn_check(prog->insns, prog->insn_cnt, i, msg, sizeof(msg));
+		if (err) {
+			bpfx_program_reject(prog, err, "%s", msg);
+			return err;
+		}
+		if (BPFX_CLASS(prog->insns[i].code) == BPF_LD && (mode == BPF_ABS || mode == BPF_IND) &&
+		    !may_access_skb(prog->type)) {
+			bpfx_program_reject(prog, -EINVAL,
+					    "BPF_LD_[ABS|IND] instructions not allowed for this program type");
 			return -EINVAL;
 		}
 		if (bpfx_is_ld_imm64(&prog->insns[i]))

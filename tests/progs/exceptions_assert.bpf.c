@@ -337,6 +337,31 @@ int cmp_signed_fail(struct __sk_buff *ctx)
 	return 1;
 }
 
+/* A narrower x is widened with its own signedness first. */
+SEC("tc") __success __retval(1)
+int cmp_int_lhs(struct __sk_buff *ctx)
+{
+	int i = (int)ctx->len - 100;		/* -36 */
+	__u32 u = ctx->len - 100;		/* 0xffffffdc */
+
+	bpf_assert_with(bpf_cmp_unlikely(i, <, 0), 50);
+	bpf_assert_with(bpf_cmp_likely(i, ==, -36), 51);
+	bpf_assert_with(bpf_cmp_unlikely(u, >, 100), 52);
+	bpf_assert_with(bpf_cmp_unlikely(u, ==, 0xffffffdcULL), 53);
+	return 1;
+}
+
+/* ...but a narrow negative constant is still a sign-extended imm32: as a 64-bit value
+ * 0xffffffdc is not -36. */
+SEC("tc") __success __retval(54)
+int cmp_u32_lhs_negative_imm(struct __sk_buff *ctx)
+{
+	__u32 u = ctx->len - 100;		/* 0xffffffdc */
+
+	bpf_assert_with(bpf_cmp_unlikely(u, ==, -36), 54);
+	return 1;
+}
+
 /* INT_MIN as an imm32 is sign-extended: 0xffffffff80000000. */
 SEC("tc") __success __retval(1)
 int cmp_int_min(struct __sk_buff *ctx)

@@ -2,8 +2,8 @@
 /* exceptions_basic: bpf_throw() with the default exception callback, which makes the
  * program return the cookie (its low 32 bits as the test-run retval).  Throws from tc,
  * xdp and syscall programs, taken and not taken (socket filters may not call kfuncs:
- * see exceptions_reject).  Every value was checked
- * against the host kernel (6.18, BPF_PROG_TEST_RUN, 64 zero bytes of packet). */
+ * see exceptions_reject).  Every value was checked against the host kernel (6.18,
+ * BPF_PROG_TEST_RUN, 64 zero bytes of packet). */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 #include <bpfx/bpf_exceptions.h>

@@ -2,11 +2,11 @@
 /* exceptions_callback: custom exception callbacks (__exception_cb).  The callback is a
  * global function of one integer; after a throw it runs with the cookie and its return
  * value is the program's.  Without a throw it never runs.
- * Kernel checks: Debian's libbpf 1.1 drops the callback (it is never called, so never
- * appended), so these were checked on the host kernel (6.18) with a loader that
- * appends the callback's code and func_info itself.  That works only for callbacks
- * with no relocations; the two marked "not kernel-checked" below call a function or
- * read global data, and their values come from the spec. */
+ * Every value was checked against the host kernel (6.18).  Debian's libbpf 1.1 drops
+ * the callback (nothing calls it, so it is never appended: the kernel then says
+ * "exception callback type id not found in func_info"), so the check used a loader
+ * that appends the callback with its callees, relocations and func_info, as
+ * libbpf >= 1.3 does. */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 #include <bpfx/bpf_exceptions.h>
@@ -155,8 +155,7 @@ int cb_syscall(void *ctx)
 	return 0;
 }
 
-/* The callback may call global functions.
- * Not kernel-checked: custom callback (libbpf 1.1) with a relocation. */
+/* The callback may call global functions. */
 __noinline int cb_helper_double(__u64 v)
 {
 	return v * 2;
@@ -175,8 +174,7 @@ int cb_calling_global(struct __sk_buff *ctx)
 	return 1;
 }
 
-/* The callback may read the program's global data.
- * Not kernel-checked: custom callback (libbpf 1.1) with a relocation. */
+/* The callback may read the program's global data. */
 __u64 cb_bias = 1000;
 
 __noinline int cb_reads_global(__u64 cookie)

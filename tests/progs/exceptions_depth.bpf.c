@@ -80,22 +80,27 @@ LEVEL(, g4, 4, g5)
 LEVEL(, g3, 3, g4)
 LEVEL(, g2, 2, g3)
 
+static __always_inline int run_global(struct __sk_buff *ctx, __u64 n)
+{
+	return g2(depth_arg(ctx, 200), depth_arg(ctx, n)) + 1;
+}
+
 SEC("tc") __success __retval(202)
-int depth_global_2(struct __sk_buff *ctx) { return g2(depth_arg(ctx, 200), depth_arg(ctx, 2)) + 1; }
+int depth_global_2(struct __sk_buff *ctx) { return run_global(ctx, 2); }
 SEC("tc") __success __retval(203)
-int depth_global_3(struct __sk_buff *ctx) { return g2(depth_arg(ctx, 200), depth_arg(ctx, 3)) + 1; }
+int depth_global_3(struct __sk_buff *ctx) { return run_global(ctx, 3); }
 SEC("tc") __success __retval(204)
-int depth_global_4(struct __sk_buff *ctx) { return g2(depth_arg(ctx, 200), depth_arg(ctx, 4)) + 1; }
+int depth_global_4(struct __sk_buff *ctx) { return run_global(ctx, 4); }
 SEC("tc") __success __retval(205)
-int depth_global_5(struct __sk_buff *ctx) { return g2(depth_arg(ctx, 200), depth_arg(ctx, 5)) + 1; }
+int depth_global_5(struct __sk_buff *ctx) { return run_global(ctx, 5); }
 SEC("tc") __success __retval(206)
-int depth_global_6(struct __sk_buff *ctx) { return g2(depth_arg(ctx, 200), depth_arg(ctx, 6)) + 1; }
+int depth_global_6(struct __sk_buff *ctx) { return run_global(ctx, 6); }
 SEC("tc") __success __retval(207)
-int depth_global_7(struct __sk_buff *ctx) { return g2(depth_arg(ctx, 200), depth_arg(ctx, 7)) + 1; }
+int depth_global_7(struct __sk_buff *ctx) { return run_global(ctx, 7); }
 SEC("tc") __success __retval(208)
-int depth_global_8(struct __sk_buff *ctx) { return g2(depth_arg(ctx, 200), depth_arg(ctx, 8)) + 1; }
+int depth_global_8(struct __sk_buff *ctx) { return run_global(ctx, 8); }
 SEC("tc") __success __retval(8)
-int depth_global_none(struct __sk_buff *ctx) { return g2(depth_arg(ctx, 200), depth_arg(ctx, 0)) + 1; }
+int depth_global_none(struct __sk_buff *ctx) { return run_global(ctx, 0); }
 
 /* --- mixed: static m2, global m3, static m4, global m5, static m6, global m7,
  * static m8 --- */
@@ -107,22 +112,27 @@ LEVEL(static, m4, 4, m5)
 LEVEL(, m3, 3, m4)
 LEVEL(static, m2, 2, m3)
 
+static __always_inline int run_mixed(struct __sk_buff *ctx, __u64 n)
+{
+	return m2(depth_arg(ctx, 300), depth_arg(ctx, n)) + 1;
+}
+
 SEC("tc") __success __retval(302)
-int depth_mixed_2(struct __sk_buff *ctx) { return m2(depth_arg(ctx, 300), depth_arg(ctx, 2)) + 1; }
+int depth_mixed_2(struct __sk_buff *ctx) { return run_mixed(ctx, 2); }
 SEC("tc") __success __retval(303)
-int depth_mixed_3(struct __sk_buff *ctx) { return m2(depth_arg(ctx, 300), depth_arg(ctx, 3)) + 1; }
+int depth_mixed_3(struct __sk_buff *ctx) { return run_mixed(ctx, 3); }
 SEC("tc") __success __retval(304)
-int depth_mixed_4(struct __sk_buff *ctx) { return m2(depth_arg(ctx, 300), depth_arg(ctx, 4)) + 1; }
+int depth_mixed_4(struct __sk_buff *ctx) { return run_mixed(ctx, 4); }
 SEC("tc") __success __retval(305)
-int depth_mixed_5(struct __sk_buff *ctx) { return m2(depth_arg(ctx, 300), depth_arg(ctx, 5)) + 1; }
+int depth_mixed_5(struct __sk_buff *ctx) { return run_mixed(ctx, 5); }
 SEC("tc") __success __retval(306)
-int depth_mixed_6(struct __sk_buff *ctx) { return m2(depth_arg(ctx, 300), depth_arg(ctx, 6)) + 1; }
+int depth_mixed_6(struct __sk_buff *ctx) { return run_mixed(ctx, 6); }
 SEC("tc") __success __retval(307)
-int depth_mixed_7(struct __sk_buff *ctx) { return m2(depth_arg(ctx, 300), depth_arg(ctx, 7)) + 1; }
+int depth_mixed_7(struct __sk_buff *ctx) { return run_mixed(ctx, 7); }
 SEC("tc") __success __retval(308)
-int depth_mixed_8(struct __sk_buff *ctx) { return m2(depth_arg(ctx, 300), depth_arg(ctx, 8)) + 1; }
+int depth_mixed_8(struct __sk_buff *ctx) { return run_mixed(ctx, 8); }
 SEC("tc") __success __retval(8)
-int depth_mixed_none(struct __sk_buff *ctx) { return m2(depth_arg(ctx, 300), depth_arg(ctx, 0)) + 1; }
+int depth_mixed_none(struct __sk_buff *ctx) { return run_mixed(ctx, 0); }
 
 /* --- a global function whose tail is dead: the static callee always throws, so the
  * verifier never reaches `return c - 1` and the kernel removes it as dead code --- */

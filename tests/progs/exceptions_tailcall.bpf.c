@@ -3,7 +3,8 @@
  * throws, only its own frame is unwound and the cookie becomes the "return value" of
  * the frame that made the tail call; the caller's caller goes on (kernel selftest
  * exception_tail_call: 16 + 8 = 24).  The prog array is filled statically.  Every
- * value was checked against the host kernel (6.18; all programs loaded together). */
+ * value was checked against the host kernel (6.18; all programs loaded together, the
+ * custom callbacks appended as in exceptions_callback). */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 #include <bpfx/bpf_exceptions.h>

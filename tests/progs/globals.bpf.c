@@ -83,7 +83,8 @@ int rodata_string(struct __sk_buff *ctx)
 
 	if (i >= sizeof(ro_text))
 		return -1;
-	return ro_text[i] + ro_text[sizeof(ro_text) - 1] + sizeof(ro_text); /* 'p' + 0 + 5 */
+	/* 'p' + '\0' + 5 */
+	return ro_text[i] + ro_text[sizeof(ro_text) - 1] + sizeof(ro_text);
 }
 
 SEC("tc") __success __retval(0)

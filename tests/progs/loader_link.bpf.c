@@ -18,8 +18,11 @@ struct {
 	__type(value, __u64);
 } counts SEC(".maps");
 
-__u32 data_val = 7;                    /* .data */
-const volatile __u32 ro_val = 100;     /* .rodata */
+__u32 data_first = 1;                  /* .data: data_val is not at offset 0 */
+__u32 data_val = 7;
+static volatile __u32 data_static = 9; /* reached through the section symbol + imm */
+const volatile __u32 ro_first = 1;     /* .rodata */
+const volatile __u32 ro_val = 100;
 __u32 bss_val;                         /* .bss */
 __u32 two_val SEC(".data.two") = 3;    /* .data.two */
 
@@ -72,7 +75,7 @@ int link_callback(struct __sk_buff *ctx)
 	return n;
 }
 
-SEC("tc") __success __retval(1370)
+SEC("tc") __success __retval(91370)
 int link_data(struct __sk_buff *ctx)
 {
 	__u32 key = 1;
@@ -81,7 +84,8 @@ int link_data(struct __sk_buff *ctx)
 	if (!v)
 		return -1;
 	*v = data_val;                       /* 7 */
-	return *v * 10 + ro_val * 10 + bss_val + two_val * 100;   /* 70 + 1000 + 0 + 300 */
+	/* 70 + 1000 + 0 + 300 + 90000 */
+	return *v * 10 + ro_val * 10 + bss_val + two_val * 100 + data_static * 10000;
 }
 
 SEC("tc") __description("exception callback") __exception_cb(exc_cb) __success __retval(43)

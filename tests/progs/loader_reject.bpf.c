@@ -8,6 +8,7 @@
 #include <bpfx/bpf_exceptions.h>
 
 extern unsigned int LINUX_KERNEL_VERSION __kconfig;
+extern int bpfx_weak_kfunc(void) __ksym __weak;
 
 static __noinline int static_cb(__u64 cookie)
 {
@@ -36,7 +37,7 @@ int loader_ok(struct __sk_buff *ctx)
 }
 
 SEC("tc") __exception_cb(no_such_cb)
-__failure __msg("prog 'missing_cb': cannot find exception callback 'no_such_cb'")
+__failure __msg("exception callback 'no_such_cb' could not be found in BTF")
 int missing_cb(struct __sk_buff *ctx)
 {
 	bpf_throw(1);
@@ -44,7 +45,7 @@ int missing_cb(struct __sk_buff *ctx)
 }
 
 SEC("tc") __exception_cb(static_cb)
-__failure __msg("prog 'static_cb_prog': exception callback static_cb must be a global non-hidden function")
+__failure __msg("exception callback 'static_cb' must have global linkage")
 int static_cb_prog(struct __sk_buff *ctx)
 {
 	bpf_throw(1);
@@ -52,7 +53,7 @@ int static_cb_prog(struct __sk_buff *ctx)
 }
 
 SEC("tc") __exception_cb(hidden_cb)
-__failure __msg("prog 'hidden_cb_prog': exception callback hidden_cb must be a global non-hidden function")
+__failure __msg("exception callback 'hidden_cb' must have global linkage")
 int hidden_cb_prog(struct __sk_buff *ctx)
 {
 	bpf_throw(1);
@@ -71,7 +72,13 @@ int two_cbs(struct __sk_buff *ctx)
 SEC("tc") __failure __msg("extern variable 'LINUX_KERNEL_VERSION' is not supported yet")
 int kconfig_var(struct __sk_buff *ctx)
 {
-	return LINUX_KERNEL_VERSION != 0;
+	return LINUX_KERNEL_VERSION != 0 ? 1 : bpfx_weak_kfunc();
+}
+
+SEC("tc") __failure __msg("address of extern function 'bpfx_weak_kfunc' is not supported yet")
+int ksym_exists(struct __sk_buff *ctx)
+{
+	return bpfx_weak_kfunc ? 1 : 0;   /* libbpf's bpf_ksym_exists() */
 }
 
 char _license[] SEC("license") = "Dual MIT/GPL";

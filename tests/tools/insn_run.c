@@ -15,9 +15,9 @@
  *   -- kernel-skip   a reason not to run the test on the host kernel
  * Lines before the first section, and "#" comments, are for people.
  *
- * The kernel runs the test as a static subprogram of a small syscall program that
- * passes R1/R2 (R1 = a direct pointer into an array map holding mem) and stores the
- * returned R0 in a second array map, since BPF_PROG_TEST_RUN only reports 32 bits.
+ * The kernel runs the test as a sleepable syscall program, with R1 a direct pointer
+ * into an array map holding mem; R0 is stored into a second array map at the exit,
+ * since BPF_PROG_TEST_RUN reports only 32 bits of it.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -193,32 +193,29 @@ static int parse_section(struct test *t, const char *name, char *body, char *err
 static int parse_test(struct test *t, char *text, char *err, size_t err_size)
 {
 	char *p = text, *name = NULL, *body = NULL;
-	int ret = 0;
+	int ret;
 
 	for (;;) {
-		char *line = p, *nl = strchr(p, '\n');
-		bool end = !nl, header = !strncmp(line, "-- ", 3);
+		char *nl = strchr(p, '\n');
+		bool header = !strncmp(p, "-- ", 3);
 
-		if ((header || end) && name) {
-			char saved = *line;
-
-			*line = '\0';
-			ret = parse_section(t, name, body, err, err_size);
-			*line = saved;
-			if (ret)
+		if (header && name) {
+			*p = '\0'; /* ends the previous body; the name is at p + 3 */
+			if ((ret = parse_section(t, name, body, err, err_size)))
 				return ret;
-			name = NULL;
 		}
 		if (header) {
 			if (nl)
 				*nl = '\0';
-			name = clean(line + 3);
-			body = nl ? nl + 1 : line + strlen(line);
+			name = clean(p + 3);
+			body = nl ? nl + 1 : name + strlen(name);
 		}
-		if (end)
+		if (!nl)
 			break;
 		p = nl + 1;
 	}
+	if (name && (ret = parse_section(t, name, body, err, err_size)))
+		return ret;
 	if (!t->asm_text || t->has_result == !!t->error[0]) {
 		snprintf(err, err_size, "needs '-- asm' and one of '-- result', '-- error'");
 		return -EINVAL;
@@ -268,13 +265,20 @@ static int run_bpfx(const struct test *t, const struct bpf_insn *insns, size_t c
 	o->ret = bpfx_run_raw(insns, cnt, mem, t->mem_len, &res);
 	o->cls = class_of(o->ret);
 	o->r0 = res.r0;
-	snprintf(o->msg, sizeof(o->msg), "%s", res.fault);
+	snprintf(o->msg, sizeof(o->msg), "%s", res.fault[0] || !o->ret ? res.fault :
+		 bpfx_strerror(o->ret));
 	free(mem);
 	return 0;
 }
 
-/* The kernel: a wrapper main function calls the test at WRAP_LEN as a subprogram. */
-#define WRAP_LEN 9
+/*
+ * The kernel: the test runs as the main function itself (same stack and call depth),
+ * between a prologue that sets R1/R2 and an epilogue, placed after the main function,
+ * that stores R0 into the result map.  Main's exits become jumps to the epilogue and
+ * every pc-relative offset is moved to the new layout.
+ */
+#define PRO_LEN 3
+#define EPI_LEN 4
 
 static void ld_map_value(struct bpf_insn *out, int reg, int fd)
 {
@@ -284,24 +288,101 @@ static void ld_map_value(struct bpf_insn *out, int reg, int fd)
 	out[1] = (struct bpf_insn){ 0 };
 }
 
-static struct bpf_insn *kernel_wrap(const struct bpf_insn *insns, size_t cnt, int mem_fd,
-				    size_t mem_len, int res_fd)
+static bool is_func_ref(const struct bpf_insn *insn)
 {
-	struct bpf_insn *p = calloc(cnt + WRAP_LEN, sizeof(*p));
+	return bpfx_is_pseudo_call(insn) ||
+	       (bpfx_is_ld_imm64(insn) && insn->src_reg == BPF_PSEUDO_FUNC);
+}
 
+/* The main function ends where the first subprogram starts. */
+static size_t main_end(const struct bpf_insn *insns, size_t cnt)
+{
+	size_t end = cnt;
+
+	for (size_t i = 0; i < cnt; i++) {
+		int64_t t = (int64_t)i + 1 + insns[i].imm;
+
+		if (is_func_ref(&insns[i]) && t > 0 && t < (int64_t)end)
+			end = (size_t)t;
+	}
+	return end;
+}
+
+/* Where the test's main function ends, and how long the epilogue after it is. */
+struct layout {
+	size_t main_end, epi_len, cnt;
+};
+
+static bool is_plain_exit(const struct bpf_insn *insn)
+{
+	return insn->code == (BPF_JMP | BPF_EXIT) && !insn->imm && !insn->dst_reg &&
+	       !insn->src_reg;
+}
+
+static int64_t moved(int64_t i, const struct layout *l)
+{
+	if (i < 0 || i > (int64_t)l->cnt)
+		return i; /* out of range anyway: leave it for the verifier */
+	return i + PRO_LEN + (i >= (int64_t)l->main_end ? l->epi_len : 0);
+}
+
+/* Move the target of insns[i], now at p[ni], to the new layout. */
+static void relocate(const struct bpf_insn *insns, size_t i, const struct layout *l,
+		     struct bpf_insn *p, int64_t ni)
+{
+	const struct bpf_insn *in = &insns[i];
+	enum bpfx_insn_kind kind = bpfx_opcodes[in->code].kind;
+	bool by_imm = is_func_ref(in) || kind == BPFX_K_GOTOL;
+	int64_t t, nt;
+
+	if (!by_imm && (!bpfx_opcodes[in->code].name ||
+			(kind != BPFX_K_JA && kind != BPFX_K_JCOND)))
+		return;
+	t = (int64_t)i + 1 + (by_imm ? in->imm : in->off);
+	nt = moved(t, l) - ni - 1;
+	if (t < 0 || t > (int64_t)l->cnt)
+		return;
+	if (by_imm)
+		p[ni].imm = (int32_t)nt;
+	else if (nt >= INT16_MIN && nt <= INT16_MAX)
+		p[ni].off = (int16_t)nt;
+}
+
+static struct bpf_insn *kernel_wrap(const struct bpf_insn *insns, size_t cnt, int mem_fd,
+				    size_t mem_len, int res_fd, size_t *len)
+{
+	struct layout l = { .main_end = main_end(insns, cnt), .cnt = cnt };
+	size_t epi = l.main_end + PRO_LEN;
+	struct bpf_insn *p;
+
+	/* No plain exit in main (a test of a bad exit): no epilogue, which would be
+	 * unreachable code. */
+	for (size_t i = 0; i < l.main_end; i++)
+		if (is_plain_exit(&insns[i]))
+			l.epi_len = EPI_LEN;
+	p = calloc(cnt + PRO_LEN + EPI_LEN, sizeof(*p));
 	if (!p)
 		return NULL;
 	ld_map_value(p, BPF_REG_1, mem_fd);
 	p[2] = (struct bpf_insn){ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_2,
 				  .imm = (int32_t)mem_len };
-	p[3] = (struct bpf_insn){ .code = BPF_JMP | BPF_CALL, .src_reg = BPF_PSEUDO_CALL,
-				  .imm = WRAP_LEN - 4 };
-	ld_map_value(p + 4, BPF_REG_1, res_fd);
-	p[6] = (struct bpf_insn){ .code = BPF_STX | BPF_MEM | BPF_DW, .dst_reg = BPF_REG_1,
-				  .src_reg = BPF_REG_0 };
-	p[7] = (struct bpf_insn){ .code = BPF_ALU64 | BPF_MOV | BPF_K };
-	p[8] = (struct bpf_insn){ .code = BPF_JMP | BPF_EXIT };
-	memcpy(p + WRAP_LEN, insns, cnt * sizeof(*p));
+	for (size_t i = 0; i < cnt; i++) {
+		int64_t ni = moved((int64_t)i, &l);
+
+		p[ni] = insns[i];
+		if (i < l.main_end && is_plain_exit(&insns[i]))
+			p[ni] = (struct bpf_insn){ .code = BPF_JMP32 | BPF_JA,
+						   .imm = (int32_t)(epi - ni - 1) };
+		else
+			relocate(insns, i, &l, p, ni);
+	}
+	*len = cnt + PRO_LEN + l.epi_len;
+	if (!l.epi_len)
+		return p;
+	ld_map_value(p + epi, BPF_REG_1, res_fd);
+	p[epi + 2] = (struct bpf_insn){ .code = BPF_STX | BPF_MEM | BPF_DW,
+					.dst_reg = BPF_REG_1, .src_reg = BPF_REG_0 };
+	p[epi + 3] = (struct bpf_insn){ .code = BPF_JMP | BPF_EXIT };
 	return p;
 }
 
@@ -342,6 +423,7 @@ static bool uses_maps(const struct bpf_insn *insns, size_t cnt)
 {
 	for (size_t i = 0; i < cnt; i++)
 		if (bpfx_is_ld_imm64(&insns[i]) && insns[i].src_reg &&
+		    insns[i].src_reg <= BPF_PSEUDO_MAP_IDX_VALUE &&
 		    insns[i].src_reg != BPF_PSEUDO_FUNC)
 			return true;
 	return false;
@@ -353,6 +435,7 @@ static int run_kernel(const struct test *t, const struct bpf_insn *insns, size_t
 	LIBBPF_OPTS(bpf_test_run_opts, topts);
 	int mem_fd = -1, res_fd, prog_fd = -1, err;
 	struct bpf_insn *prog = NULL;
+	size_t prog_len = 0;
 	uint32_t key = 0;
 
 	if (t->kernel_skip[0] || uses_maps(insns, cnt)) {
@@ -368,10 +451,10 @@ static int run_kernel(const struct test *t, const struct bpf_insn *insns, size_t
 		goto out;
 	}
 	err = -ENOMEM;
-	prog = kernel_wrap(insns, cnt, mem_fd, t->mem_len, res_fd);
+	prog = kernel_wrap(insns, cnt, mem_fd, t->mem_len, res_fd, &prog_len);
 	if (!prog)
 		goto out;
-	o->ret = prog_fd = kernel_load(prog, cnt + WRAP_LEN, o);
+	o->ret = prog_fd = kernel_load(prog, prog_len, o);
 	err = 0;
 	if (prog_fd < 0) {
 		o->cls = "rejected";
@@ -430,16 +513,21 @@ static bool error_matches(const struct test *t, const struct outcome *o, bool ke
 	return strstr(o->msg, want) != NULL;
 }
 
-/* The last non-empty line of a (kernel) log: the reason. */
+/* The last line of a (kernel) log that says why: not blank, not the statistics. */
 static const char *last_line(const char *msg, char *buf, size_t size)
 {
 	const char *end = msg + strlen(msg), *start;
 
-	while (end > msg && (end[-1] == '\n' || end[-1] == ' '))
-		end--;
-	start = end;
-	while (start > msg && start[-1] != '\n')
-		start--;
+	for (;;) {
+		while (end > msg && (end[-1] == '\n' || end[-1] == ' '))
+			end--;
+		start = end;
+		while (start > msg && start[-1] != '\n')
+			start--;
+		if (start == msg || strncmp(start, "processed ", 10))
+			break;
+		end = start;
+	}
 	snprintf(buf, size, "%.*s", (int)(end - start), start);
 	return buf;
 }
@@ -516,6 +604,8 @@ static void run_file(const char *path, const bool *use, struct tally *tally)
 			tally->passed++;
 		} else {
 			printf("FAIL  %s [%s]: %s\n", t.name, engines[e].name, why);
+			if (verbose && o->msg[0])
+				printf("%s\n", o->msg);
 			tally->failed++;
 		}
 		free(o);

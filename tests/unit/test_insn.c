@@ -562,6 +562,10 @@ static void test_asm_forms(void)
 	  INSN(BPF_LD | BPF_IMM | BPF_DW, 1, BPF_PSEUDO_FUNC, 0, 2), INSN(0, 0, 0, 0, 0),
 	  exit_insn, mov1, exit_insn);
 	A("gotol far\nfar: exit", INSN(BPF_JMP32 | BPF_JA, 0, 0, 0, 0), exit_insn);
+	A(".rept 3 r0 += 1\n.rept 2 r1 = 0x5", INSN(BPF_ALU64 | BPF_ADD | BPF_K, 0, 0, 0, 1),
+	  INSN(BPF_ALU64 | BPF_ADD | BPF_K, 0, 0, 0, 1), INSN(BPF_ALU64 | BPF_ADD | BPF_K, 0, 0, 0, 1),
+	  INSN(BPF_LD | BPF_IMM | BPF_DW, 1, 0, 0, 5), INSN(0, 0, 0, 0, 0),
+	  INSN(BPF_LD | BPF_IMM | BPF_DW, 1, 0, 0, 5), INSN(0, 0, 0, 0, 0));
 
 	expect_asm_error("goto nowhere", "line 1: unknown label 'nowhere'", __LINE__);
 	expect_asm_error("a: exit\na: exit", "line 2: label 'a' defined twice", __LINE__);
@@ -577,6 +581,44 @@ static void test_asm_forms(void)
 	expect_asm_error("r1 = be16 r2", "works in place", __LINE__);
 	expect_asm_error(".insn code=0x100 dst=0 src=0 off=0 imm=0", "out of range", __LINE__);
 	expect_asm_error("r1 += ", "cannot parse", __LINE__);
+	expect_asm_error("l: .rept 2 goto l", "cannot repeat a label reference", __LINE__);
+	expect_asm_error(".rept 0 exit", ".rept wants a count", __LINE__);
+	expect_asm_error(".rept 2 .rept 2 exit", "cannot be nested", __LINE__);
+}
+
+/* Damaged text never crashes the assembler: it assembles or says why. */
+static void test_asm_garbage(void)
+{
+	static const char *const lines[] = {
+		"r0 = *(u32 *)(r1 +4)", "lock *(u64 *)(r1 +0) += r2", "if w1 s< w2 goto pc-2",
+		"r2 = atomic64_fetch_add((u64 *)(r1 +0), r2)", "r1 = map[idx:2][0]+16",
+		"r0 = atomic_cmpxchg((u32 *)(r1 -4), r0, r2)", "r0 = *(u16 *)skb[r1 + 2]",
+		".insn code=0x07 dst=1 src=2 off=0 imm=5", "call bpf_map_lookup_elem#1",
+		"r1 = addr_space_cast(r2, 0, 1)", "r1 = btf_id[7][fd:4]", "l: .rept 3 r0 = be16 r0",
+	};
+	uint64_t x = 12345;
+	char buf[128], err[160];
+
+	for (int i = 0; i < 100000; i++) {
+		struct bpf_insn *out;
+		size_t n, len;
+		int ret;
+
+		snprintf(buf, sizeof(buf), "%s", lines[i % (sizeof(lines) / sizeof(lines[0]))]);
+		len = strlen(buf);
+		for (int k = 0; k < 1 + i % 3; k++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			buf[x % len] = (char)(x >> 32) % 2 ? (char)(x >> 40) : " (*)+-#:;0x9r"[(x >> 40) % 13];
+		}
+		if (i % 7 == 0)
+			buf[x % (len + 1)] = '\0';
+		ret = bpfx_asm(buf, &out, &n, err, sizeof(err));
+		CHECK(ret == 0 || (ret == -EINVAL && !strncmp(err, "line ", 5)), "'%s': %d %s", buf, ret, err);
+		if (!ret)
+			free(out);
+		if (failures > 20)
+			return;
+	}
 }
 
 int main(void)
@@ -590,6 +632,7 @@ int main(void)
 	test_check_jmp_mem();
 	test_check_ld_imm64_and_targets();
 	test_asm_forms();
+	test_asm_garbage();
 	test_roundtrip_all();
 	test_roundtrip_random();
 	if (failures) {

@@ -56,6 +56,10 @@ int kernel_test_prog(const char *obj_path, const char *prog_name,
 /* "bpfx: <cmd>: <message>\n" on stderr. */
 void cli_err(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Report getopt_long()'s '?' or ':' (with opterr = 0 and ":" leading the short
+ * options) as one line; returns CLI_USAGE. */
+int cli_opt_error(const char *cmd, char **argv, int c);
+
 /* The symbolic name of an errno or BPFX_ERR_* code, either sign ("EACCES"). */
 const char *cli_errno_name(int err);
 

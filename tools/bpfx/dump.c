@@ -44,13 +44,7 @@ static int parse_args(struct dump_args *a, int argc, char **argv)
 		case 'p': a->prog_name = optarg; break;
 		case 'v': a->verbose = true; break;
 		case 'h': dump_usage(stdout); return -1;
-		case ':':
-			cli_err("dump", "option '%s' needs a value", argv[optind - 1]);
-			return CLI_USAGE;
-		default:
-			cli_err("dump", "unknown option '%s' (see 'bpfx dump --help')",
-				argv[optind - 1]);
-			return CLI_USAGE;
+		default: return cli_opt_error("dump", argv, c);
 		}
 	}
 	if (optind == argc) {
@@ -113,10 +107,11 @@ static int dump_prog(const struct bpfx_program *prog)
 	struct dump_state st = { 0 };
 	int err = bpfx_program__load_error(prog), n;
 	char buf[256];
+	const char *sec = bpfx_program__section_name(prog);
+	const char *type = bpfx_prog_type_str(bpfx_program__type(prog));
 
 	printf("program %s: section %s, type %s, %zu insns", bpfx_program__name(prog),
-	       bpfx_program__section_name(prog), bpfx_prog_type_str(bpfx_program__type(prog)),
-	       cnt);
+	       sec ? sec : "?", type ? type : "?", cnt);
 	if (err)
 		printf(" (not loaded: %s)", cli_errno_name(err));
 	printf("\n\n");

@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "input.h"
 #include "json.h"
+#include "known.h"
 
 #define CLI_NOKERNEL 3   /* the kernel's bpf() is not available here */
 #define TAIL_LINES 10    /* log lines shown without --log */
@@ -32,6 +33,8 @@ struct kargs {
 	bool have_repeat;
 	bool json;
 	bool full_log;
+	const char *known_path;  /* diff: deliberate differences (--known) */
+	struct known_list known;
 };
 
 struct kinput {
@@ -75,6 +78,9 @@ static void diff_usage(FILE *f)
 		"      --repeat N        run N times on both sides\n"
 		"      --json            one JSON object per line per program\n"
 		"      --log             print both logs of programs that differ\n"
+		"      --known FILE      deliberate differences, one 'OBJECT PROGRAM REASON'\n"
+		"                        a line: such a program prints KNOWN, not DIFFER; one\n"
+		"                        that no longer differs prints STALE and fails\n"
 		"  -h, --help            show this help\n"
 		"Exit status: 0 no difference, 1 a difference (or an error), 2 usage, 3 the\n"
 		"kernel cannot be used here.\n",
@@ -83,7 +89,7 @@ static void diff_usage(FILE *f)
 
 /* ---- arguments ------------------------------------------------------------- */
 
-enum { OPT_DATA = 256, OPT_DATA_SIZE, OPT_CTX, OPT_REPEAT, OPT_JSON, OPT_LOG };
+enum { OPT_DATA = 256, OPT_DATA_SIZE, OPT_CTX, OPT_REPEAT, OPT_JSON, OPT_LOG, OPT_KNOWN };
 
 static int number_arg(const struct kargs *a, const char *opt, const char *s, uint64_t min,
 		      uint64_t max, uint64_t *out)
@@ -103,6 +109,7 @@ static int parse_option(struct kargs *a, int c)
 	case OPT_CTX: a->ctx_path = optarg; return 0;
 	case OPT_JSON: a->json = true; return 0;
 	case OPT_LOG: a->full_log = true; return 0;
+	case OPT_KNOWN: a->known_path = optarg; return 0;
 	case OPT_DATA_SIZE:
 		a->have_data_size = true;
 		return number_arg(a, "--data-size", optarg, 0, INPUT_MAX_FILE, &a->data_size);
@@ -110,18 +117,6 @@ static int parse_option(struct kargs *a, int c)
 		a->have_repeat = true;
 		return number_arg(a, "--repeat", optarg, 1, UINT32_MAX, &a->repeat);
 	}
-	return CLI_USAGE;
-}
-
-static int opt_error(const struct kargs *a, char **argv, int c)
-{
-	if (c == ':')
-		cli_err(a->cmd, "option '%s' needs a value", argv[optind - 1]);
-	else if (optopt)
-		cli_err(a->cmd, "unknown option '-%c' (see 'bpfx %s --help')", optopt, a->cmd);
-	else
-		cli_err(a->cmd, "unknown option '%s' (see 'bpfx %s --help')",
-			argv[optind - 1], a->cmd);
 	return CLI_USAGE;
 }
 
@@ -154,6 +149,7 @@ static int parse_args(struct kargs *a, int argc, char **argv, void (*usage)(FILE
 		{ "repeat", required_argument, NULL, OPT_REPEAT },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "log", no_argument, NULL, OPT_LOG },
+		{ "known", required_argument, NULL, OPT_KNOWN },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -167,7 +163,7 @@ static int parse_args(struct kargs *a, int argc, char **argv, void (*usage)(FILE
 			return -1;
 		}
 		if (c == '?' || c == ':')
-			return opt_error(a, argv, c);
+			return cli_opt_error(a->cmd, argv, c);
 		err = parse_option(a, c);
 		if (err)
 			return err;
@@ -229,6 +225,12 @@ static void kernel_opts(const struct kargs *a, const struct bpfx_program *prog,
 		ro->data_in = in->data;
 		ro->data_size_in = (uint32_t)in->data_size;
 	}
+}
+
+/* What bpfx_program__kernel_run() returns when the kernel cannot be used. */
+static bool unavailable(int err)
+{
+	return err == -EPERM || err == -ENOSYS || err == -ENOENT;
 }
 
 /* Say once, in one line, that the kernel cannot be used. */
@@ -325,8 +327,9 @@ static void kernel_outcome(const struct bpfx_kernel_result *r, bool ns, char *bu
 		snprintf(buf, size, "loaded");
 		return;
 	case BPFX_KERNEL_REJECTED:
+		bpfx_kernel_log_key(r->log, key, sizeof(key));
 		snprintf(buf, size, "rejected: %s: %s", cli_errno_name(r->err),
-			 bpfx_kernel_log_key(r->log, key, sizeof(key)));
+			 key[0] ? key : strerror(r->err));
 		return;
 	case BPFX_KERNEL_RUN_FAILED:
 		snprintf(buf, size, "run failed: %s", r->reason);
@@ -382,8 +385,7 @@ static int kernel_run_prog(const struct kargs *a, const struct bpfx_program *pro
 	err = bpfx_program__kernel_run(prog, &ro, &ko, &r);
 	if (err) {
 		cli_err(a->cmd, "%s: %s", bpfx_program__name(prog), strerror(-err));
-		return err == -EPERM || err == -ENOSYS || err == -ENOENT ? CLI_NOKERNEL
-									  : CLI_FAIL;
+		return unavailable(err) ? CLI_NOKERNEL : CLI_FAIL;
 	}
 	if (a->json) {
 		json_init(&w, stdout);
@@ -442,6 +444,10 @@ static int kernel_run(int argc, char **argv)
 		return status < 0 ? CLI_OK : status;
 	if (!kernel_usable(a.cmd))
 		return CLI_NOKERNEL;
+	if (a.known_path) {
+		cli_err(a.cmd, "--known is an option of 'bpfx diff'");
+		return CLI_USAGE;
+	}
 	if (load_input(&a, &in))
 		return CLI_FAIL;
 	obj = open_quiet(&a, &log);
@@ -481,9 +487,11 @@ struct bpfx_side {
 	struct bpfx_result res;
 };
 
-enum verdict { SAME, DIFFER, SKIP };
+/* KNOWN: differs, and listed as a deliberate difference; STALE: listed, but the
+ * same (the list must be kept true, so STALE fails like DIFFER). */
+enum verdict { SAME, DIFFER, SKIP, KNOWN, STALE };
 
-static const char *const verdict_str[] = { "SAME", "DIFFER", "SKIP" };
+static const char *const verdict_str[] = { "SAME", "DIFFER", "SKIP", "KNOWN", "STALE" };
 
 static void bpfx_side_run(const struct kargs *a, const struct bpfx_program *prog,
 			  const struct kinput *in, struct bpfx_side *b)
@@ -602,7 +610,9 @@ static void print_diff(const struct kargs *a, const struct bpfx_program *prog,
 		json_string(&w, "prog", bpfx_program__name(prog));
 		json_string(&w, "verdict", verdict_str[v]);
 		json_bool(&w, "same", v != DIFFER);
-		json_string(&w, "differs_in", why[0] && v == DIFFER ? why : NULL);
+		json_string(&w, "differs_in", why[0] && (v == DIFFER || v == KNOWN) ? why : NULL);
+		json_string(&w, "known_reason", known_reason(&a->known, a->obj_path,
+							     bpfx_program__name(prog)));
 		json_bpfx(&w, b, a->have_repeat, a->full_log);
 		json_kernel(&w, "kernel", k, a->have_repeat, a->full_log);
 		json_end_object(&w);
@@ -613,6 +623,9 @@ static void print_diff(const struct kargs *a, const struct bpfx_program *prog,
 	kernel_outcome(k, a->have_repeat, ko, sizeof(ko));
 	printf("%s: %s%s%s%s | bpfx: %s | kernel: %s\n", bpfx_program__name(prog),
 	       verdict_str[v], why[0] ? " (" : "", why, why[0] ? ")" : "", bo, ko);
+	if (v == KNOWN || v == STALE)
+		printf("  %s: %s\n", v == KNOWN ? "known difference" : "listed as a difference but the same",
+		       known_reason(&a->known, a->obj_path, bpfx_program__name(prog)));
 	if (v == DIFFER && a->full_log) {
 		printf("  bpfx log:\n");
 		print_log(b->log, true);
@@ -630,7 +643,7 @@ struct diff_state {
 static int diff_kernel_side(const struct kargs *a, struct bpfx_object *obj,
 			    const struct kinput *in, struct diff_state *d)
 {
-	struct bpfx_kernel_opts ko = { .sz = sizeof(ko), .full_log = true };
+	struct bpfx_kernel_opts ko = { .sz = sizeof(ko), .full_log = a->full_log };
 	struct bpfx_program *prog;
 	struct bpfx_run_opts ro;
 	uint32_t i = 0;
@@ -648,12 +661,20 @@ static int diff_kernel_side(const struct kargs *a, struct bpfx_object *obj,
 			if (err) {
 				cli_err(a->cmd, "%s: kernel: %s", bpfx_program__name(prog),
 					strerror(-err));
-				return err == -EPERM || err == -ENOSYS ? CLI_NOKERNEL : CLI_FAIL;
+				return unavailable(err) ? CLI_NOKERNEL : CLI_FAIL;
 			}
 		}
 		i++;
 	}
 	return 0;
+}
+
+static enum verdict apply_known(const struct kargs *a, const struct bpfx_program *prog,
+				enum verdict v)
+{
+	if (!known_reason(&a->known, a->obj_path, bpfx_program__name(prog)))
+		return v;
+	return v == DIFFER ? KNOWN : v == SAME ? STALE : v;
 }
 
 static int diff_object(const struct kargs *a, struct bpfx_object *obj,
@@ -677,9 +698,9 @@ static int diff_object(const struct kargs *a, struct bpfx_object *obj,
 	bpfx_object__for_each_program(prog, obj) {
 		if (wanted(a, prog)) {
 			bpfx_side_run(a, prog, in, &b);
-			v = compare(&b, &d->k[i], why, sizeof(why));
+			v = apply_known(a, prog, compare(&b, &d->k[i], why, sizeof(why)));
 			print_diff(a, prog, &b, &d->k[i], v, why);
-			if (v == DIFFER)
+			if (v == DIFFER || v == STALE)
 				status = CLI_FAIL;
 		}
 		i++;
@@ -703,8 +724,15 @@ int cmd_diff(int argc, char **argv)
 		return status < 0 ? CLI_OK : status;
 	if (!kernel_usable(a.cmd))
 		return CLI_NOKERNEL;
-	if (load_input(&a, &in))
+	if (a.known_path) {
+		status = known_load(a.cmd, a.known_path, &a.known);
+		if (status)
+			return status;
+	}
+	if (load_input(&a, &in)) {
+		known_free(&a.known);
 		return CLI_FAIL;
+	}
 	obj = open_quiet(&a, &log);
 	status = obj ? check_prog_name(&a, obj) : CLI_FAIL;
 	if (!status)
@@ -714,6 +742,7 @@ int cmd_diff(int argc, char **argv)
 	free(d.k);
 	bpfx_object__close(obj);
 	free_input(&in);
+	known_free(&a.known);
 	return status;
 }
 

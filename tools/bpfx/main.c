@@ -23,10 +23,10 @@ static const struct command {
 	  "disassemble programs with their source lines" },
 	{ "test", cmd_test, "[--kernel] [-v] OBJ...",
 	  "check kernel selftest annotations (__success, __msg, __retval, ...)" },
-	{ "kernel", cmd_kernel, "run OBJ [options of run] [--log]",
+	{ "kernel", cmd_kernel, "run OBJ [options of run] [--log] | probe",
 	  "run programs in the running kernel (BPF_PROG_TEST_RUN)" },
 	{ "diff", cmd_diff, "OBJ [-p PROG] [input options of run] [--json]",
-	  "compare bpfx with the running kernel" },
+	  "compare bpfx with the running kernel, program by program" },
 };
 
 #define CMD_CNT (sizeof(commands) / sizeof(commands[0]))

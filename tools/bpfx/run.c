@@ -56,20 +56,6 @@ static void run_usage(FILE *f)
 		TEST_DATA_LEN);
 }
 
-/* An error from getopt: one line, usage status. */
-static int opt_error(const char *cmd, char **argv, int c)
-{
-	const char *arg = argv[optind - 1];
-
-	if (c == ':')
-		cli_err(cmd, "option '%s' needs a value", arg);
-	else if (optopt)
-		cli_err(cmd, "unknown option '-%c' (see 'bpfx %s --help')", optopt, cmd);
-	else
-		cli_err(cmd, "unknown option '%s' (see 'bpfx %s --help')", arg, cmd);
-	return CLI_USAGE;
-}
-
 static int number_arg(const char *opt, const char *s, uint64_t min, uint64_t max,
 		      uint64_t *out)
 {
@@ -130,7 +116,7 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 			return -1;
 		}
 		if (c == '?' || c == ':')
-			return opt_error("run", argv, c);
+			return cli_opt_error("run", argv, c);
 		err = parse_option(a, c);
 		if (err)
 			return err;

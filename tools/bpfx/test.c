@@ -59,10 +59,7 @@ static int parse_args(struct test_args *a, int argc, char **argv)
 		case 'k': a->kernel = true; break;
 		case 'v': a->verbose = true; break;
 		case 'h': test_usage(stdout); return -1;
-		default:
-			cli_err("test", "unknown option '%s' (see 'bpfx test --help')",
-				argv[optind - 1]);
-			return CLI_USAGE;
+		default: return cli_opt_error("test", argv, c);
 		}
 	}
 	if (optind == argc) {

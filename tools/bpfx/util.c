@@ -5,6 +5,7 @@
  * Calls nothing in the library (the unit tests link it without it).
  */
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -23,6 +24,21 @@ void cli_err(const char *cmd, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+}
+
+int cli_opt_error(const char *cmd, char **argv, int c)
+{
+	const char *arg = optind > 0 ? argv[optind - 1] : "";
+
+	if (c == ':')
+		cli_err(cmd, "option '%s' needs a value", arg);
+	else if (strncmp(arg, "--", 2) != 0 && optopt > 0 && optopt < 128)
+		cli_err(cmd, "unknown option '-%c' (see 'bpfx %s --help')", optopt, cmd);
+	else if (optopt)
+		cli_err(cmd, "option '%s' takes no value", arg);
+	else
+		cli_err(cmd, "unknown option '%s' (see 'bpfx %s --help')", arg, cmd);
+	return CLI_USAGE;
 }
 
 const char *cli_errno_name(int err)
