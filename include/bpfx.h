@@ -233,7 +233,8 @@ struct bpfx_result {
 
 struct bpfx_run_opts {
 	size_t sz;               /* sizeof(struct bpfx_run_opts) */
-	const void *data_in;     /* packet bytes (tc, xdp, socket) */
+	const void *data_in;     /* packet bytes (tc, xdp, socket); NULL with size 0: 64
+				  * zero bytes, as kernel selftests use */
 	uint32_t data_size_in;
 	void *data_out;          /* receives the packet after the run */
 	uint32_t data_size_out;  /* room in data_out */
@@ -245,8 +246,9 @@ struct bpfx_run_opts {
 	uint32_t cpu;            /* what bpf_get_smp_processor_id() returns */
 	uint64_t insn_budget;    /* 0: the default (BPFX_DEFAULT_BUDGET) */
 	void *user_data;         /* for host helpers: bpfx_run__user_data() */
-	bool checked;            /* force checked mode (bounds checks on every access) even
-				  * for programs the verifier accepted */
+	bool checked;            /* keep checked mode (bounds checks on every access) even
+				  * for programs a verifier accepted.  Until bpfx has a
+				  * verifier every run is checked, whatever this says. */
 };
 
 #define BPFX_DEFAULT_BUDGET (1ull << 30)

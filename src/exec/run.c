@@ -59,6 +59,7 @@ static void run_init(struct bpfx_run *run, const struct bpfx_program *prog,
 	memset(res, 0, sizeof(*res));
 	run->prog = prog;
 	run->x = prog->exec;
+	/* Every program is untrusted until bpfx has a verifier: always checked. */
 	run->checked = true;
 	run->fault = res->fault;
 	run->fault_size = sizeof(res->fault);
@@ -192,5 +193,7 @@ const char *bpfx_strerror(int err)
 		err = -err;
 	if (err > 4000 && err <= BPFX_ERR_NOTLOADED)
 		return msgs[err - 4000];
+	if (err == 524)   /* the kernel's ENOTSUPP, which libc does not name */
+		return "Operation not supported (ENOTSUPP)";
 	return strerror(err);
 }

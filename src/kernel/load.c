@@ -655,7 +655,7 @@ static int load_prog(struct bpfx_ksess *s, const struct bpfx_program *prog,
 	p = (struct bpfx_sys_prog){
 		.type = kt.prog_type, .expected_attach = kt.expected_attach,
 		.flags = kt.flags | (o ? o->prog_flags : 0), .attach_btf_id = kt.attach_btf_id,
-		.name = prog->name, .license = "GPL", .insns = insns,
+		.name = prog->name, .license = prog->obj->license ? prog->obj->license : "", .insns = insns,
 		.insn_cnt = prog->insn_cnt, .btf_fd = fi ? s->btf_fd : -1,
 		.fd_array = s->fds, .func_info = fi, .func_info_cnt = fi ? prog->func_cnt : 0,
 		.line_info = li, .line_info_cnt = li ? li_cnt : 0,

@@ -229,6 +229,18 @@ static int setup_code(struct bpfx_ld *ld, uint32_t i)
 	return 0;
 }
 
+/* The license string, as the kernel gets it: up to the first NUL, within the section. */
+static int read_license(struct bpfx_ld *ld, const struct bpfx_ld_sec *s)
+{
+	size_t n = s->data ? strnlen((const char *)s->data, s->size) : 0;
+
+	if (n == s->size)
+		return fmt_err(ld, "section 'license': the string is not NUL-terminated");
+	free(ld->obj->license);
+	ld->obj->license = strndup((const char *)s->data, n);
+	return ld->obj->license ? 0 : -ENOMEM;
+}
+
 static int classify(struct bpfx_ld *ld, uint32_t i)
 {
 	struct bpfx_ld_sec *s = &ld->secs[i];
@@ -248,6 +260,8 @@ static int classify(struct bpfx_ld *ld, uint32_t i)
 		ld->btf_sec = i;
 	} else if (strcmp(s->name, ".BTF.ext") == 0) {
 		ld->btf_ext_sec = i;
+	} else if (strcmp(s->name, "license") == 0 && s->type == SHT_PROGBITS) {
+		return read_license(ld, s);
 	} else if (s->size) {
 		s->kind = data_kind(s);
 	}

@@ -303,6 +303,7 @@ void bpfx_object__close(struct bpfx_object *obj)
 	bpfx_object_free_parsed(obj);
 	bpfx_func_table_free(obj->funcs);
 	free(obj->elf_buf);
+	free(obj->license);
 	free(obj->name);
 	free(obj);
 }

@@ -126,6 +126,7 @@ struct bpfx_object {
 	void *trace_ctx;
 	uint32_t nr_cpus;
 
+	char *license;                /* the "license" section, NULL without one */
 	void *elf_buf;                /* our copy of the file */
 	size_t elf_size;
 	struct btf *btf;              /* NULL when the object has no .BTF */

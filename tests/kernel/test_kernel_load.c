@@ -49,6 +49,7 @@ static void init_fixture(struct fixture *f)
 {
 	memset(f, 0, sizeof(*f));
 	f->obj.name = (char *)"handmade";
+	f->obj.license = (char *)"GPL";   /* kfuncs need a GPL-compatible license */
 	f->obj.progs = f->progs;
 	f->obj.maps = f->maps;
 	f->obj.externs = f->externs;
