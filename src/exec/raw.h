@@ -14,7 +14,8 @@
 /*
  * Make a one-program object of type BPFX_PROG_MEM from insns, in the linked form of
  * object.h: the main function starts at insn 0 and every bpf-to-bpf call or callback
- * target starts a subprogram; there are no maps, helpers or kfuncs.  Prepare it as a
+ * target starts a subprogram; helpers are called by number; there are no maps or
+ * kfuncs.  Prepare it as a
  * load would (the checks of exec/), and run it once in checked mode with R1 = mem,
  * R2 = mem_len (mem may be NULL when mem_len is 0; the program may write to it).
  *

@@ -149,9 +149,13 @@ static int check_shdr_table(struct bpfx_ld *ld, Elf *elf, size_t *cnt, size_t *s
 	if (elf_getshdrnum(elf, cnt) || elf_getshdrstrndx(elf, shstrndx))
 		return fmt_err(ld, "cannot read the section headers: %s", elf_errmsg(-1));
 	gelf_getehdr(elf, &eh);
+	/* libelf counts no sections when the table lies past the end: say so first */
+	if (eh.e_shoff > size || (size - eh.e_shoff) / sizeof(Elf64_Shdr) < eh.e_shnum)
+		return fmt_err(ld, "section headers (offset %llu, %u entries) lie past the end of the file (%zu bytes): truncated?",
+			       (unsigned long long)eh.e_shoff, eh.e_shnum, size);
 	if (*cnt == 0 || *cnt > (1u << 20))
 		return fmt_err(ld, "bad section count %zu", *cnt);
-	if (eh.e_shoff > size || (size - eh.e_shoff) / sizeof(Elf64_Shdr) < *cnt)
+	if ((size - eh.e_shoff) / sizeof(Elf64_Shdr) < *cnt)
 		return fmt_err(ld, "section headers (offset %llu, %zu entries) lie past the end of the file (%zu bytes)",
 			       (unsigned long long)eh.e_shoff, *cnt, size);
 	if (*shstrndx >= *cnt)
