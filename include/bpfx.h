@@ -156,7 +156,46 @@ enum bpfx_prog_type {
 	BPFX_PROG_XDP,           /* SEC("xdp") */
 	BPFX_PROG_SYSCALL,       /* SEC("syscall") */
 	BPFX_PROG_MEM,           /* SEC("mem"): R1 = pointer, R2 = length (embedding) */
+	/* Run as BPF_PROG_TEST_RUN runs them: */
+	BPFX_PROG_CGROUP_SKB,    /* SEC("cgroup_skb/ingress"), "cgroup_skb/egress", "cgroup/skb" */
+	BPFX_PROG_RAW_TRACEPOINT, /* SEC("raw_tp/..."), SEC("raw_tracepoint/..."): ctx_in only */
+	BPFX_PROG_LWT_IN,        /* SEC("lwt_in") */
+	BPFX_PROG_LWT_OUT,       /* SEC("lwt_out") */
+	BPFX_PROG_LWT_XMIT,      /* SEC("lwt_xmit") */
+	/* Loaded and checked, but bpfx_program__run() gives -EOPNOTSUPP (the reason in
+	 * res->fault): the kernel cannot test-run them, or bpfx cannot yet. */
+	BPFX_PROG_LWT_SEG6LOCAL, /* SEC("lwt_seg6local") */
+	BPFX_PROG_FLOW_DISSECTOR, /* SEC("flow_dissector") */
+	BPFX_PROG_SK_LOOKUP,     /* SEC("sk_lookup") */
+	BPFX_PROG_NETFILTER,     /* SEC("netfilter") */
+	BPFX_PROG_KPROBE,        /* kprobe, kretprobe, uprobe, ksyscall, usdt, *.multi, ... */
+	BPFX_PROG_TRACEPOINT,    /* SEC("tp/..."), SEC("tracepoint/...") */
+	BPFX_PROG_PERF_EVENT,    /* SEC("perf_event") */
+	BPFX_PROG_RAW_TRACEPOINT_WRITABLE, /* SEC("raw_tp.w/..."), "raw_tracepoint.w/..." */
+	BPFX_PROG_TRACING,       /* tp_btf, fentry, fexit, fmod_ret, iter (and their .s) */
+	BPFX_PROG_LSM,           /* SEC("lsm/..."), "lsm.s/...", "lsm_cgroup/..." */
+	BPFX_PROG_EXT,           /* SEC("freplace/...") */
+	BPFX_PROG_STRUCT_OPS,    /* SEC("struct_ops/..."), "struct_ops.s/..." */
+	BPFX_PROG_CGROUP_SOCK,   /* cgroup/sock_create, sock_release, sock, post_bind4/6 */
+	BPFX_PROG_CGROUP_SOCK_ADDR, /* cgroup/bind4, connect6, sendmsg_unix, ... */
+	BPFX_PROG_CGROUP_SOCKOPT, /* cgroup/getsockopt, cgroup/setsockopt */
+	BPFX_PROG_CGROUP_SYSCTL, /* cgroup/sysctl */
+	BPFX_PROG_CGROUP_DEVICE, /* cgroup/dev */
+	BPFX_PROG_SOCK_OPS,      /* SEC("sockops") */
+	BPFX_PROG_SK_SKB,        /* SEC("sk_skb"), "sk_skb/stream_parser", ... */
+	BPFX_PROG_SK_MSG,        /* SEC("sk_msg") */
+	BPFX_PROG_SK_REUSEPORT,  /* SEC("sk_reuseport"), "sk_reuseport/migrate" */
+	BPFX_PROG_LIRC_MODE2,    /* SEC("lirc_mode2") */
 };
+
+/* What a test run of a program type takes (see bpfx_program__run()). */
+enum bpfx_run_input {
+	BPFX_INPUT_NONE = 0,     /* cannot be test-run */
+	BPFX_INPUT_DATA,         /* data_in (a packet, or a mem program's bytes), ctx_in */
+	BPFX_INPUT_CTX,          /* ctx_in only (syscall, raw_tp) */
+};
+
+BPFX_API enum bpfx_run_input bpfx_prog_type_input(enum bpfx_prog_type type);
 
 BPFX_API const char *bpfx_program__name(const struct bpfx_program *prog);
 BPFX_API const char *bpfx_program__section_name(const struct bpfx_program *prog);
@@ -255,7 +294,8 @@ struct bpfx_run_opts {
 
 /* Run a loaded program as BPF_PROG_TEST_RUN would.  0 when the program ran (whether or
  * not it threw); -BPFX_ERR_FAULT, -BPFX_ERR_BUDGET or -BPFX_ERR_CALL when it was stopped
- * (res->fault says why); -EINVAL for bad input.  Safe to call from many threads. */
+ * (res->fault says why); -EINVAL for bad input; -EOPNOTSUPP for a program type that
+ * cannot be test-run (res->fault says why).  Safe to call from many threads. */
 BPFX_API int bpfx_program__run(const struct bpfx_program *prog,
 			       const struct bpfx_run_opts *opts, struct bpfx_result *res);
 

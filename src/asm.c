@@ -441,6 +441,16 @@ static int parse_goto(struct asm_state *st, struct cur *c, bool gotol)
 	return emit_target(st, &t, false, BPF_JMP | BPF_JA, 0, 0, 0, 0);
 }
 
+/* may_goto pc+N | may_goto label */
+static int parse_may_goto(struct asm_state *st, struct cur *c)
+{
+	struct target t;
+
+	if (!target(c, &t) || !at_end(c))
+		return NOMATCH;
+	return emit_target(st, &t, false, BPF_JMP | BPF_JCOND, 0, BPF_MAY_GOTO, 0, 0);
+}
+
 /* call 12 | call name#12 | call kernel-function#3 | call pc+5 | call label */
 static int parse_call(struct asm_state *st, struct cur *c)
 {
@@ -868,6 +878,8 @@ static int parse_insn(struct asm_state *st, struct cur *c)
 		return parse_goto(st, c, false);
 	if (kw(c, "gotol"))
 		return parse_goto(st, c, true);
+	if (kw(c, "may_goto"))
+		return parse_may_goto(st, c);
 	if (kw(c, "call"))
 		return parse_call(st, c);
 	if (kw(c, "if"))

@@ -167,6 +167,10 @@ static int check_jmp(const struct bpf_insn *insns, size_t cnt, size_t idx,
 		if (BPFX_SRC(insn->code) == BPF_X ? insn->imm != 0 : insn->src_reg != 0)
 			return REJECT("BPF_JMP/JMP32 uses reserved fields");
 		return check_jump(insns, cnt, idx, insn->off, msg, size);
+	case BPFX_K_MAY_GOTO:
+		if (insn->src_reg != BPF_MAY_GOTO || insn->dst_reg || insn->imm)
+			return REJECT("invalid may_goto imm %d", insn->imm);
+		return check_jump(insns, cnt, idx, insn->off, msg, size);
 	case BPFX_K_CALL:
 		return check_call(insns, cnt, idx, msg, size);
 	default: /* BPFX_K_EXIT; off is not checked, as in the kernel */
@@ -277,6 +281,7 @@ int bpfx_insn_check(const struct bpf_insn *insns, size_t cnt, size_t idx, char *
 	case BPFX_K_JA:
 	case BPFX_K_GOTOL:
 	case BPFX_K_JCOND:
+	case BPFX_K_MAY_GOTO:
 	case BPFX_K_CALL:
 	case BPFX_K_EXIT:
 		return check_jmp(insns, cnt, idx, op->kind, msg, size);
@@ -372,6 +377,8 @@ static bool is_plain(const struct bpf_insn *insn, enum bpfx_insn_kind kind)
 		return !insn->src_reg && !insn->dst_reg && !insn->off;
 	case BPFX_K_JCOND:
 		return BPFX_SRC(insn->code) == BPF_X ? !insn->imm : !insn->src_reg;
+	case BPFX_K_MAY_GOTO:
+		return insn->src_reg == BPF_MAY_GOTO && !insn->dst_reg && !insn->imm;
 	case BPFX_K_CALL:
 		return !insn->dst_reg && !insn->off && insn->src_reg <= BPF_PSEUDO_KFUNC_CALL;
 	case BPFX_K_EXIT:
@@ -463,6 +470,9 @@ static void print_jmp(const struct bpf_insn *insns, size_t idx, enum bpfx_insn_k
 		break;
 	case BPFX_K_GOTOL:
 		snprintf(buf, size, "gotol pc%+d", insn->imm);
+		break;
+	case BPFX_K_MAY_GOTO:
+		snprintf(buf, size, "may_goto pc%+d", insn->off);
 		break;
 	case BPFX_K_EXIT:
 		snprintf(buf, size, "exit");
@@ -614,6 +624,7 @@ int bpfx_disasm(const struct bpf_insn *insns, size_t cnt, size_t idx,
 	case BPFX_K_JA:
 	case BPFX_K_GOTOL:
 	case BPFX_K_JCOND:
+	case BPFX_K_MAY_GOTO:
 	case BPFX_K_CALL:
 	case BPFX_K_EXIT:
 		print_jmp(insns, idx, op->kind, cbs, buf, size);

@@ -20,6 +20,7 @@
 #endif
 #ifndef BPF_JCOND
 #define BPF_JCOND 0xe0
+#define BPF_MAY_GOTO 0
 #endif
 
 #define BPFX_CLASS(code) ((code) & 0x07)
@@ -36,6 +37,7 @@ enum bpfx_insn_kind {
 	BPFX_K_JA,       /* goto +off */
 	BPFX_K_GOTOL,    /* gotol +imm (JMP32 | JA) */
 	BPFX_K_JCOND,    /* if dst op src/imm goto +off */
+	BPFX_K_MAY_GOTO, /* may_goto +off: taken once the frame's loop count runs out */
 	BPFX_K_CALL,     /* helper (src 0), bpf-to-bpf (src 1), kfunc (src 2) */
 	BPFX_K_EXIT,
 	BPFX_K_LD_IMM64, /* two slots; src selects the pseudo kind */
@@ -85,6 +87,7 @@ enum bpfx_insn_kind {
 	BPFX_JMP_MAP(X, JMP32)                                                \
 	X(JMP_JA, BPF_JMP | BPF_JA, BPFX_K_JA)                                \
 	X(JMP32_JA, BPF_JMP32 | BPF_JA, BPFX_K_GOTOL)                         \
+	X(JMP_MAY_GOTO, BPF_JMP | BPF_JCOND, BPFX_K_MAY_GOTO)                 \
 	X(JMP_CALL, BPF_JMP | BPF_CALL, BPFX_K_CALL)                          \
 	X(JMP_EXIT, BPF_JMP | BPF_EXIT, BPFX_K_EXIT)                          \
 	X(LD_IMM_DW, BPF_LD | BPF_IMM | BPF_DW, BPFX_K_LD_IMM64)              \

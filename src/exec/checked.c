@@ -2,24 +2,18 @@
 /*
  * checked.c - checked mode: every load, store and helper argument must lie in memory
  * the program may touch (its stack, the context, the packet, map values, ringbuf
- * records, global data, bpf_obj_new objects).  A bad access stops the run with a
- * report naming the instruction, the address and the nearest region.
+ * records, global data, bpf_obj_new objects: exec/obj_mem.c).  A bad access stops the
+ * run with a report naming the instruction, the address and the nearest region.
+ * Helpers' own work is charged to the run's instruction budget.
  */
 #include <errno.h>
 #include <inttypes.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "exec/run.h"
 #include "helpers/func.h"
 #include "maps/map.h"
-
-struct bpfx_dyn_regions {
-	pthread_mutex_t lock;
-	struct bpfx_region *r;
-	uint32_t cnt, cap;
-};
 
 static int cmp_region(const void *a, const void *b)
 {
@@ -43,11 +37,7 @@ int bpfx_regions_build(struct bpfx_object *obj)
 		obj->region_cnt += (uint32_t)n;
 	}
 	qsort(obj->regions, obj->region_cnt, sizeof(*obj->regions), cmp_region);
-	obj->dyn = calloc(1, sizeof(*obj->dyn));
-	if (!obj->dyn)
-		return -ENOMEM;
-	pthread_mutex_init(&obj->dyn->lock, NULL);
-	return 0;
+	return bpfx_obj_mem_init(obj);
 }
 
 void bpfx_regions_free(struct bpfx_object *obj)
@@ -55,54 +45,7 @@ void bpfx_regions_free(struct bpfx_object *obj)
 	free(obj->regions);
 	obj->regions = NULL;
 	obj->region_cnt = 0;
-	if (obj->dyn) {
-		for (uint32_t i = 0; i < obj->dyn->cnt; i++)
-			free((void *)obj->dyn->r[i].start);   /* never dropped: still ours */
-		pthread_mutex_destroy(&obj->dyn->lock);
-		free(obj->dyn->r);
-		free(obj->dyn);
-		obj->dyn = NULL;
-	}
-}
-
-int bpfx_dyn_region_add(struct bpfx_object *obj, void *p, size_t size)
-{
-	struct bpfx_dyn_regions *d = obj->dyn;
-	int err = 0;
-
-	pthread_mutex_lock(&d->lock);
-	if (d->cnt == d->cap) {
-		uint32_t cap = d->cap ? d->cap * 2 : 16;
-		struct bpfx_region *r = realloc(d->r, cap * sizeof(*r));
-
-		if (r) {
-			d->r = r;
-			d->cap = cap;
-		} else {
-			err = -ENOMEM;
-		}
-	}
-	if (!err)
-		d->r[d->cnt++] = (struct bpfx_region){ (uintptr_t)p, (uintptr_t)p + size, true,
-						       "bpf_obj_new object" };
-	pthread_mutex_unlock(&d->lock);
-	return err;
-}
-
-bool bpfx_dyn_region_del(struct bpfx_object *obj, void *p)
-{
-	struct bpfx_dyn_regions *d = obj->dyn;
-	bool found = false;
-
-	pthread_mutex_lock(&d->lock);
-	for (uint32_t i = 0; i < d->cnt && !found; i++) {
-		if (d->r[i].start == (uintptr_t)p) {
-			d->r[i] = d->r[--d->cnt];
-			found = true;
-		}
-	}
-	pthread_mutex_unlock(&d->lock);
-	return found;
+	bpfx_obj_mem_destroy(obj);
 }
 
 /* What the run itself owns: stack, context, packet. */
@@ -153,18 +96,6 @@ static const struct bpfx_region *find_static(const struct bpfx_object *obj, uint
 	return NULL;
 }
 
-static bool find_dyn(struct bpfx_object *obj, uint64_t addr, uint64_t size)
-{
-	struct bpfx_dyn_regions *d = obj->dyn;
-	bool found = false;
-
-	pthread_mutex_lock(&d->lock);
-	for (uint32_t i = 0; i < d->cnt && !found; i++)
-		found = inside(&d->r[i], addr, size);
-	pthread_mutex_unlock(&d->lock);
-	return found;
-}
-
 static _Noreturn void access_fault(struct bpfx_run *run, uint64_t addr, uint64_t size,
 				   bool write, const char *why)
 {
@@ -210,7 +141,7 @@ static enum verdict mem_verdict(struct bpfx_run *run, uint64_t addr, uint64_t si
 	r = find_static(obj, addr, size);
 	if (r && write && !r->writable)
 		return MEM_READ_ONLY;
-	if (r || find_dyn(obj, addr, size))
+	if (r || bpfx_obj_mem_has(obj, addr, size))
 		return MEM_OK;
 	return MEM_OUTSIDE;
 }
@@ -253,9 +184,64 @@ static uint64_t size_arg(const struct bpfx_func *f, const uint64_t *r, int i)
 	return 0;
 }
 
+void bpfx_run_charge(struct bpfx_run *run, uint64_t n, const char *what)
+{
+	if (!run->checked)
+		return;
+	if (n > run->budget) {
+		run->budget = 0;
+		bpfx_run_fault(run, -BPFX_ERR_BUDGET, "instruction budget exhausted in %s", what);
+	}
+	run->budget -= n;
+}
+
+/* What a helper pays for the bytes of a memory argument it may touch. */
+static void charge_bytes(struct bpfx_run *run, const struct bpfx_func *f, uint64_t size)
+{
+	bpfx_run_charge(run, size / BPFX_CHARGE_BYTES, f->name);
+}
+
+/* A memory argument sized by BPFX_ARG_SIZE needs at least one byte, as the kernel's
+ * ARG_CONST_SIZE does (only BPFX_ARG_SIZE_OR_ZERO lets a helper see 0 bytes, and
+ * then maybe a NULL pointer). */
+static void mem_arg_check(struct bpfx_run *run, const struct bpfx_func *f,
+			  const uint64_t *r, int i)
+{
+	uint64_t size = size_arg(f, r, i);
+
+	if (!size && i < 4 && f->sig.args[i + 1] == BPFX_ARG_SIZE)
+		bpfx_run_fault(run, -BPFX_ERR_CALL, "%s: R%d invalid zero-sized read",
+			       f->name, i + 2);
+	if (size)
+		bpfx_mem_check(run, r[i + 1], size, f->sig.args[i] == BPFX_ARG_PTR_TO_UNINIT);
+	charge_bytes(run, f, size);
+}
+
+/* While a bpf_spin_lock is held the kernel allows no call but bpf_spin_unlock and the
+ * kfuncs of open-coded iterators: any other could free the lock's memory
+ * (bpf_obj_drop), take the lock again from a callback, or tail-call away with it. */
+static bool may_call_locked(const struct bpfx_func *f)
+{
+	if (!f)
+		return false;                          /* bpf_tail_call */
+	if (f->id)
+		return f->id == BPF_FUNC_spin_unlock;
+	return !strncmp(f->name, "bpf_iter_num_", strlen("bpf_iter_num_"));
+}
+
+void bpfx_lock_call_check(struct bpfx_run *run, const struct bpfx_func *f)
+{
+	if (run->spin_lock && !may_call_locked(f))
+		bpfx_run_fault(run, -BPFX_ERR_CALL,
+			       "function calls are not allowed while holding a lock (%s)",
+			       f ? f->name : "bpf_tail_call");
+}
+
 void bpfx_args_check(struct bpfx_run *run, const struct bpfx_func *f, const uint64_t *r)
 {
 	struct bpfx_map *map = NULL;
+
+	bpfx_lock_call_check(run, f);
 
 	for (int i = 0; i < 5 && f->sig.args[i] != BPFX_ARG_NONE; i++) {
 		uint64_t v = r[i + 1];
@@ -271,12 +257,12 @@ void bpfx_args_check(struct bpfx_run *run, const struct bpfx_func *f, const uint
 					       f->name, i + 1);
 			bpfx_mem_check(run, v, f->sig.args[i] == BPFX_ARG_MAP_KEY ? map->key_size
 										  : map->value_size, false);
+			charge_bytes(run, f, f->sig.args[i] == BPFX_ARG_MAP_KEY ? map->key_size
+										: map->value_size);
 			break;
 		case BPFX_ARG_PTR_TO_MEM:
 		case BPFX_ARG_PTR_TO_UNINIT:
-			if (size_arg(f, r, i))
-				bpfx_mem_check(run, v, size_arg(f, r, i),
-					       f->sig.args[i] == BPFX_ARG_PTR_TO_UNINIT);
+			mem_arg_check(run, f, r, i);
 			break;
 		case BPFX_ARG_PTR_TO_CTX:
 			if (v != (uint64_t)(uintptr_t)run->ctx)

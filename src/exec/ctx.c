@@ -32,6 +32,7 @@
 #define GSO_SEGS_MAX 65535u         /* GSO_MAX_SEGS */
 #define XDP_META_MAX 255u           /* skb_shared_info.meta_len is a u8 */
 #define SYSCALL_CTX_MAX 65535u      /* U16_MAX */
+#define RAW_TP_CTX_MAX (12u * 8)    /* MAX_BPF_FUNC_ARGS u64 arguments */
 #define LO_IFINDEX 1u               /* the loopback device, the test run's device */
 #define TCP_CLOSE_STATE 7u          /* sock_init_data() leaves the socket closed */
 #define IPV4_HLEN 20u
@@ -168,13 +169,13 @@ static uint32_t ptr32(const void *p)
 }
 
 /* ------------------------------------------------------------------------------
- * __sk_buff: tc (SCHED_CLS, SCHED_ACT) and socket filters.
+ * __sk_buff: tc (SCHED_CLS, SCHED_ACT), socket filters, cgroup_skb and lwt_in/out/xmit.
  *
  * bpf_prog_test_run_skb() builds an skb on the loopback device: 64 bytes of headroom,
  * eth_type_trans() for protocol and pkt_type, a dummy socket (skb->sk) whose family
  * and addresses come from an IPv4/IPv6 header, and, only when ctx_in or ctx_out is
  * given, the fields of ctx_in the kernel lets userspace set.  tc programs see the
- * Ethernet header; socket filters start after it.
+ * Ethernet header; the others start after it (and get it back zeroed in data_out).
  */
 
 struct skb_ctx {
@@ -325,6 +326,34 @@ static void skb_sync(struct bpfx_run *run)
 	c->skb.data_end = ptr32(run->pkt.data_end);
 	c->skb.data_meta = ptr32(run->pkt.meta);
 	c->skb.len = (uint32_t)(run->pkt.data_end - run->pkt.data);
+}
+
+/* bpf_convert_ctx_access(): tc_index and tc_classid are u16 in the sk_buff, so a
+ * store keeps the low 16 bits; queue_mapping too, and a store of NO_QUEUE_MAPPING
+ * (0xffff) or more is dropped: compared as u64 for a register, as s32 for an
+ * immediate (so an immediate -1 stores 0xffff).  Stores to these fields are 4 bytes
+ * (bpf_skb_is_valid_access refuses narrower ones). */
+static bool skb_store(struct bpfx_run *run, uint32_t off, uint32_t size, uint64_t val,
+		      bool imm)
+{
+	struct skb_ctx *c = run->ctx_priv;
+
+	if (size != 4)
+		return false;
+	switch (off) {
+	case offsetof(struct __sk_buff, tc_index):
+		c->skb.tc_index = (uint16_t)val;
+		return true;
+	case offsetof(struct __sk_buff, tc_classid):
+		c->skb.tc_classid = (uint16_t)val;
+		return true;
+	case offsetof(struct __sk_buff, queue_mapping):
+		if (imm ? (int64_t)val < 0xffff : val < 0xffff)
+			c->skb.queue_mapping = (uint16_t)val;
+		return true;
+	default:
+		return false;
+	}
 }
 
 static void skb_release(struct bpfx_run *run)
@@ -692,6 +721,20 @@ static int xdp_finish(struct bpfx_run *run, const struct bpfx_run_opts *o,
  * program reads needs the verifier's max_ctx_offset; it is not made here.
  */
 
+/* R1 = a copy of ctx_in, or NULL without one. */
+static int ctx_copy(struct bpfx_run *run, const struct bpfx_run_opts *o, char *err,
+		    size_t size)
+{
+	if (!o->ctx_size_in)
+		return 0;
+	run->ctx = malloc(o->ctx_size_in);
+	if (!run->ctx)
+		return reject(err, size, ENOMEM, "cannot allocate the context");
+	memcpy(run->ctx, o->ctx_in, o->ctx_size_in);
+	run->ctx_size = o->ctx_size_in;
+	return 0;
+}
+
 static int syscall_prepare(struct bpfx_run *run, const struct bpfx_run_opts *o,
 			   char *err, size_t size)
 {
@@ -707,20 +750,47 @@ static int syscall_prepare(struct bpfx_run *run, const struct bpfx_run_opts *o,
 	if (o->ctx_size_in > SYSCALL_CTX_MAX)
 		return reject(err, size, EINVAL, "ctx_size_in %u is above %u", o->ctx_size_in,
 			      SYSCALL_CTX_MAX);
-	if (!o->ctx_size_in)
-		return 0;
-	run->ctx = malloc(o->ctx_size_in);
-	if (!run->ctx)
-		return reject(err, size, ENOMEM, "cannot allocate the context");
-	memcpy(run->ctx, o->ctx_in, o->ctx_size_in);
-	run->ctx_size = o->ctx_size_in;
-	return 0;
+	return ctx_copy(run, o, err, size);
 }
 
 static int syscall_finish(struct bpfx_run *run, const struct bpfx_run_opts *o,
 			  struct bpfx_result *res)
 {
 	return run->ctx ? ctx_out(o, run->ctx, run->ctx_size, res) : 0;
+}
+
+/* ------------------------------------------------------------------------------
+ * raw_tp programs (bpf_prog_test_run_raw_tp()): R1 is a copy of ctx_in, the
+ * tracepoint's arguments as u64s (NULL without one), no packet, nothing goes out.
+ * As for syscall programs, the kernel's check that ctx_size_in covers every argument
+ * the program reads needs the verifier's max_ctx_offset; a read past ctx_in stops
+ * the run in checked mode instead.
+ */
+
+static int raw_tp_prepare(struct bpfx_run *run, const struct bpfx_run_opts *o,
+			  char *err, size_t size)
+{
+	int ret = check_opts(o, err, size);
+
+	if (ret)
+		return ret;
+	if (o->data_in || o->data_out || o->ctx_out)
+		return reject(err, size, EINVAL,
+			      "raw_tp programs take only ctx_in (no data_in, data_out, ctx_out)");
+	if (o->repeat > 1)
+		return reject(err, size, EINVAL, "raw_tp programs run once (repeat %u)",
+			      o->repeat);
+	if (o->ctx_size_in > RAW_TP_CTX_MAX)
+		return reject(err, size, EINVAL,
+			      "ctx_size_in %u is above %u (%u u64 arguments)", o->ctx_size_in,
+			      RAW_TP_CTX_MAX, RAW_TP_CTX_MAX / 8);
+	return ctx_copy(run, o, err, size);
+}
+
+static int no_finish(struct bpfx_run *run, const struct bpfx_run_opts *o,
+		     struct bpfx_result *res)
+{
+	return 0;
 }
 
 static void heap_release(struct bpfx_run *run)
@@ -764,12 +834,16 @@ static int mem_finish(struct bpfx_run *run, const struct bpfx_run_opts *o,
 
 /* ------------------------------------------------------------------------------ */
 
-static const struct bpfx_ctx_ops tc_ops = { tc_prepare, skb_finish, skb_release };
-static const struct bpfx_ctx_ops sock_ops = { sock_prepare, skb_finish, skb_release };
-static const struct bpfx_ctx_ops xdp_ops = { xdp_prepare, xdp_finish, xdp_release };
+static const struct bpfx_ctx_ops tc_ops = { tc_prepare, skb_finish, skb_release,
+					    skb_store };
+static const struct bpfx_ctx_ops sock_ops = { sock_prepare, skb_finish, skb_release,
+					      skb_store };
+static const struct bpfx_ctx_ops xdp_ops = { xdp_prepare, xdp_finish, xdp_release, NULL };
 static const struct bpfx_ctx_ops syscall_ops = { syscall_prepare, syscall_finish,
-						 heap_release };
-static const struct bpfx_ctx_ops mem_ops = { mem_prepare, mem_finish, heap_release };
+						 heap_release, NULL };
+static const struct bpfx_ctx_ops mem_ops = { mem_prepare, mem_finish, heap_release, NULL };
+static const struct bpfx_ctx_ops raw_tp_ops = { raw_tp_prepare, no_finish, heap_release,
+						NULL };
 
 const struct bpfx_ctx_ops *bpfx_ctx_ops_for(enum bpfx_prog_type type)
 {
@@ -778,6 +852,10 @@ const struct bpfx_ctx_ops *bpfx_ctx_ops_for(enum bpfx_prog_type type)
 	case BPFX_PROG_SCHED_ACT:
 		return &tc_ops;
 	case BPFX_PROG_SOCKET_FILTER:
+	case BPFX_PROG_CGROUP_SKB:
+	case BPFX_PROG_LWT_IN:
+	case BPFX_PROG_LWT_OUT:
+	case BPFX_PROG_LWT_XMIT:
 		return &sock_ops;
 	case BPFX_PROG_XDP:
 		return &xdp_ops;
@@ -785,9 +863,36 @@ const struct bpfx_ctx_ops *bpfx_ctx_ops_for(enum bpfx_prog_type type)
 		return &syscall_ops;
 	case BPFX_PROG_MEM:
 		return &mem_ops;
+	case BPFX_PROG_RAW_TRACEPOINT:
+		return &raw_tp_ops;
 	default:
 		return NULL;
 	}
+}
+
+struct __sk_buff *bpfx_ctx_skb(struct bpfx_run *run)
+{
+	if (!run->ctx_priv || (run->ctx_ops != &tc_ops && run->ctx_ops != &sock_ops))
+		return NULL;
+	return &((struct skb_ctx *)run->ctx_priv)->skb;
+}
+
+struct bpf_sock *bpfx_ctx_sock(struct bpfx_run *run)
+{
+	if (!bpfx_ctx_skb(run))
+		return NULL;
+	return &((struct skb_ctx *)run->ctx_priv)->sk;
+}
+
+bool bpfx_ctx_store(struct bpfx_run *run, uint64_t addr, uint32_t size, uint64_t val,
+		    bool imm)
+{
+	uint64_t base = (uint64_t)(uintptr_t)run->ctx;
+
+	if (!run->ctx || !run->ctx_ops || !run->ctx_ops->store || addr < base ||
+	    addr - base >= run->ctx_size)
+		return false;
+	return run->ctx_ops->store(run, (uint32_t)(addr - base), size, val, imm);
 }
 
 void bpfx_ctx_sync_pkt(struct bpfx_run *run)

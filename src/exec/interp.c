@@ -35,17 +35,37 @@ static void budget_fault(struct bpfx_run *run, const struct bpf_insn *pc)
 
 /* The stack a frame may touch: its own 512 bytes and its callers' (a caller may
  * pass a pointer to its stack), never the frames below it. */
-static inline void check_mem(struct bpfx_run *run, const struct bpf_insn *pc, uint32_t depth,
-			     uint64_t addr, uint64_t size, bool write)
+static inline bool in_stack(const struct bpfx_run *run, uint32_t depth, uint64_t addr,
+			    uint64_t size)
 {
 	uintptr_t lo = (uintptr_t)bpfx_run_fp(run, depth) - BPFX_STACK_SIZE;
 	uintptr_t hi = (uintptr_t)run->stack + sizeof(run->stack);
 
-	if (addr >= lo && addr + size <= hi && addr + size > addr)
+	return addr >= lo && addr + size <= hi && addr + size > addr;
+}
+
+static inline void check_mem(struct bpfx_run *run, const struct bpf_insn *pc, uint32_t depth,
+			     uint64_t addr, uint64_t size, bool write)
+{
+	if (in_stack(run, depth, addr, size))
 		return;
 	run->pc = pc;
 	run->depth = depth;
 	bpfx_mem_check(run, addr, size, write);
+}
+
+/* A checked store; one into the context may be the kernel's rewritten store for its
+ * field (bpfx_ctx_store).  true: done, the plain store must not happen. */
+static inline bool check_store(struct bpfx_run *run, const struct bpf_insn *pc,
+			       uint32_t depth, uint64_t addr, uint32_t size, uint64_t val,
+			       bool imm)
+{
+	if (in_stack(run, depth, addr, size))
+		return false;
+	run->pc = pc;
+	run->depth = depth;
+	bpfx_mem_check(run, addr, size, true);
+	return bpfx_ctx_store(run, addr, size, val, imm);
 }
 
 static void check_atomic(struct bpfx_run *run, const struct bpf_insn *pc, uint32_t depth,
@@ -59,20 +79,35 @@ static void check_atomic(struct bpfx_run *run, const struct bpf_insn *pc, uint32
 	}
 }
 
-/* LD_ABS / LD_IND: a big-endian load from the packet; false when out of bounds. */
-static bool ld_pkt(struct bpfx_run *run, const struct bpf_insn *pc, int64_t off,
+#define SKF_NET_OFF (-0x100000)
+#define SKF_LL_OFF (-0x200000)
+
+/* LD_ABS / LD_IND: a big-endian load from the packet; false when out of bounds.  A
+ * negative offset counts from the network header (SKF_NET_OFF + k) or the mac header
+ * (SKF_LL_OFF + k), as bpf_internal_load_pointer_neg_helper() reads it: e.g. a
+ * socket filter, whose data starts at the network header, reads the Ethernet type
+ * with BPF_LD_ABS(BPF_H, SKF_LL_OFF + 12). */
+static bool ld_pkt(struct bpfx_run *run, const struct bpf_insn *pc, int32_t off,
 		   uint32_t size, uint64_t *out)
 {
-	uint64_t len;
+	const struct bpfx_pkt *pkt = &run->pkt;
+	uintptr_t p;
 
-	if (!run->pkt.data) {
+	if (!pkt->data) {
 		run->pc = pc;
 		bpfx_run_fault(run, -BPFX_ERR_FAULT, "LD_ABS/LD_IND in a program without a packet");
 	}
-	len = (uint64_t)(run->pkt.data_end - run->pkt.data);
-	if (off < 0 || (uint64_t)off + size > len)
+	if (off >= 0)
+		p = (uintptr_t)pkt->data + (uint32_t)off;
+	else if (off >= SKF_NET_OFF)
+		p = (uintptr_t)bpfx_pkt_net(pkt) + (uint32_t)(off - SKF_NET_OFF);
+	else if (off >= SKF_LL_OFF)
+		p = (uintptr_t)bpfx_pkt_mac(pkt) + (uint32_t)(off - SKF_LL_OFF);
+	else
 		return false;
-	*out = bpfx_load_be(run->pkt.data + off, size);
+	if (p < (uintptr_t)pkt->buf || p + size > (uintptr_t)pkt->data_end)
+		return false;
+	*out = bpfx_load_be((const void *)p, size);
 	return true;
 }
 
@@ -100,6 +135,8 @@ static uint64_t do_tail_call(struct bpfx_run *run, const struct bpfx_exec *x,
 	run->pc = pc;
 	run->x = x;
 	*ok = false;
+	if (run->checked)
+		bpfx_lock_call_check(run, NULL);
 	map = run->checked ? bpfx_map_arg(run, r[2], 2) : (struct bpfx_map *)(uintptr_t)r[2];
 	if (map->type != BPF_MAP_TYPE_PROG_ARRAY || (uint32_t)r[3] >= map->max_entries)
 		return r[0];
@@ -161,10 +198,14 @@ static uint64_t do_tail_call(struct bpfx_run *run, const struct bpfx_exec *x,
 	L_LDX_MEMSX_##SZ: MEM(SRC + pc->off, sizeof(T), false);                      \
 	DST = (uint64_t)(int64_t)(ST)bpfx_load_##T(SRC + pc->off); NEXT();
 #define STORE(SZ, T)                                                                 \
-	L_ST_MEM_##SZ: MEM(DST + pc->off, sizeof(T), true);                          \
-	bpfx_store_##T(DST + pc->off, (T)IMM64); NEXT();                             \
-	L_STX_MEM_##SZ: MEM(DST + pc->off, sizeof(T), true);                         \
-	bpfx_store_##T(DST + pc->off, (T)SRC); NEXT();
+	L_ST_MEM_##SZ:                                                               \
+	if (!checked || !check_store(run, pc, depth, DST + pc->off, sizeof(T), IMM64, true)) \
+		bpfx_store_##T(DST + pc->off, (T)IMM64);                             \
+	NEXT();                                                                      \
+	L_STX_MEM_##SZ:                                                              \
+	if (!checked || !check_store(run, pc, depth, DST + pc->off, sizeof(T), SRC, false)) \
+		bpfx_store_##T(DST + pc->off, (T)SRC);                               \
+	NEXT();
 #define LD_PKT(NAME, size, off)                                                      \
 	L_##NAME: if (!ld_pkt(run, pc, (off), (size), &r[0])) { r[0] = 0; goto L_JMP_EXIT; } \
 	NEXT();
@@ -263,6 +304,11 @@ L_JMP_JA:
 	JUMP(pc->off);
 L_JMP32_JA:
 	JUMP(pc->imm);
+L_JMP_MAY_GOTO:
+	if (!run->frames[depth].may_goto)
+		JUMP(pc->off);
+	run->frames[depth].may_goto--;
+	NEXT();
 
 L_JMP_CALL:
 	run->insn_cnt += run->budget - left;
@@ -286,6 +332,7 @@ call_bpf:
 	fr = &run->frames[++depth];
 	fr->ret_pc = pc + 1;
 	fr->call_insn = (uint32_t)(pc - insns);
+	fr->may_goto = BPFX_MAY_GOTO_LOOPS;
 	memcpy(fr->saved, &r[6], sizeof(fr->saved));
 	r[10] = (uint64_t)(uintptr_t)bpfx_run_fp(run, depth);
 	JUMP(pc->imm);
@@ -306,12 +353,12 @@ L_LD_IMM_DW:
 	DST = bpfx_ld_imm64_value(pc);
 	pc += 2;
 	goto next;
-	LD_PKT(LD_ABS_W, 4, (int64_t)pc->imm)
-	LD_PKT(LD_ABS_H, 2, (int64_t)pc->imm)
-	LD_PKT(LD_ABS_B, 1, (int64_t)pc->imm)
-	LD_PKT(LD_IND_W, 4, (int64_t)(int32_t)((uint32_t)SRC + (uint32_t)pc->imm))
-	LD_PKT(LD_IND_H, 2, (int64_t)(int32_t)((uint32_t)SRC + (uint32_t)pc->imm))
-	LD_PKT(LD_IND_B, 1, (int64_t)(int32_t)((uint32_t)SRC + (uint32_t)pc->imm))
+	LD_PKT(LD_ABS_W, 4, pc->imm)
+	LD_PKT(LD_ABS_H, 2, pc->imm)
+	LD_PKT(LD_ABS_B, 1, pc->imm)
+	LD_PKT(LD_IND_W, 4, (int32_t)((uint32_t)SRC + (uint32_t)pc->imm))
+	LD_PKT(LD_IND_H, 2, (int32_t)((uint32_t)SRC + (uint32_t)pc->imm))
+	LD_PKT(LD_IND_B, 1, (int32_t)((uint32_t)SRC + (uint32_t)pc->imm))
 
 	LDX(B, uint8_t)
 	LDX(H, uint16_t)
@@ -348,6 +395,7 @@ uint64_t bpfx_interp_call(struct bpfx_run *run, const struct bpfx_exec *x, uint3
 
 	memcpy(&r[1], args, 5 * sizeof(*args));
 	r[10] = (uint64_t)(uintptr_t)bpfx_run_fp(run, depth);
+	run->frames[depth].may_goto = BPFX_MAY_GOTO_LOOPS;
 	run->x = x;
 	return interp(run, x, depth, &x->insns[func_insn], r);
 }

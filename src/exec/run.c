@@ -73,16 +73,9 @@ static uint64_t run_once(struct bpfx_run *run, uint64_t budget)
 	run->boundary = NULL;
 	run->insn_cnt = 0;
 	run->budget = budget;
+	run->rcu_depth = run->preempt_depth = run->irq_depth = 0;
 	return bpfx_run_boundary(run, run->prog->exec, 0, (uint64_t)(uintptr_t)run->ctx,
 				 run->prog->type == BPFX_PROG_MEM ? run->ctx_size : 0);
-}
-
-/* A run stopped in a bpf_spin_lock-ed region must not leave the lock taken. */
-static void release_lock(struct bpfx_run *run)
-{
-	if (run->spin_lock)
-		__atomic_store_n(run->spin_lock, 0, __ATOMIC_RELEASE);
-	run->spin_lock = NULL;
 }
 
 /* Run repeat times; 0, or the fault's error with res->fault set. */
@@ -95,7 +88,7 @@ static int run_loop(struct bpfx_run *run, uint32_t repeat, uint64_t budget,
 
 	run->stop = &stop;
 	if (setjmp(stop)) {
-		release_lock(run);
+		bpfx_spin_lock_release(run);   /* a stopped run must not keep its lock */
 		return run->err;
 	}
 	start = now_ns();
@@ -143,6 +136,9 @@ int bpfx_program__run(const struct bpfx_program *prog, const struct bpfx_run_opt
 	if (opts)
 		memcpy(&o, opts, opts->sz && opts->sz < sizeof(o) ? opts->sz : sizeof(o));
 	run_init(&run, prog, res);
+	err = bpfx_prog_run_support(prog, res->fault, sizeof(res->fault));
+	if (err)
+		return err;
 	run.user_data = o.user_data;
 	run.cpu = o.cpu;
 	run.ctx_ops = bpfx_ctx_ops_for(prog->type);

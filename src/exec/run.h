@@ -40,6 +40,8 @@ struct bpfx_pkt {
 	uint32_t frags_len;      /* frag i at frags + i * BPFX_XDP_FRAME_SIZE (a page each) */
 	uint8_t *mac;            /* skb mac and network headers; NULL: the test-run */
 	uint8_t *net;            /* layout (buf + BPFX_SKB_HEADROOM, + ETH_HLEN) */
+	uint8_t ip_summed;       /* skb: CHECKSUM_NONE (0) in a test run; bpf_csum_level */
+	uint8_t csum_level;      /* may make it CHECKSUM_UNNECESSARY (1) with a level */
 };
 
 /* The test run's packet layout (exec/ctx.c), for helpers that move data/data_end.
@@ -57,13 +59,30 @@ struct bpfx_pkt {
 #define BPFX_XDP_FRAME_HDR 40      /* sizeof(struct xdp_frame) */
 #define BPFX_SHINFO_SIZE 320       /* SKB_DATA_ALIGN(sizeof(struct skb_shared_info)) */
 
+/* An skb's mac and network headers: the test-run layout (the Ethernet header at
+ * buf + BPFX_SKB_HEADROOM, the network header after it) until a helper moves them. */
+static inline uint8_t *bpfx_pkt_mac(const struct bpfx_pkt *pkt)
+{
+	return pkt->mac ? pkt->mac : pkt->buf + BPFX_SKB_HEADROOM;
+}
+
+static inline uint8_t *bpfx_pkt_net(const struct bpfx_pkt *pkt)
+{
+	return pkt->net ? pkt->net : bpfx_pkt_mac(pkt) + 14 /* ETH_HLEN */;
+}
+
 /* One BPF frame of the interpreter.  Frames between a boundary and the top all run
  * the boundary's program; which function each runs follows from the call sites. */
 struct bpfx_frame_state {
 	const struct bpf_insn *ret_pc;   /* caller's next insn; NULL: return to C */
 	uint64_t saved[4];               /* caller's r6-r9 */
 	uint32_t call_insn;              /* the insn that called this frame, in the caller */
+	uint32_t may_goto;               /* may_goto count left in this frame */
 };
+
+/* The loop count of may_goto per function invocation: BPF_MAX_LOOPS, what kernels
+ * without the timed may_goto allow (x86-64 6.18 allows as many as fit in 250 ms). */
+#define BPFX_MAY_GOTO_LOOPS (8u * 1024 * 1024)
 
 /* An exception boundary (exec/throw.c). */
 struct bpfx_boundary {
@@ -117,6 +136,9 @@ struct bpfx_run {
 	struct bpfx_throw_rec rec;
 	uint32_t *spin_lock;              /* the bpf_spin_lock held, if any: a run stopped
 					     by a fault must release it (store 0) */
+	uint32_t rcu_depth;               /* open bpf_rcu_read_lock() sections, */
+	uint32_t preempt_depth;           /* bpf_preempt_disable() ones and */
+	uint32_t irq_depth;               /* bpf_local_irq_save() ones: no throw inside */
 
 	_Alignas(16) uint8_t stack[BPFX_MAX_FRAMES * BPFX_STACK_SIZE];
 };
@@ -160,6 +182,16 @@ void bpfx_mem_check(struct bpfx_run *run, uint64_t addr, uint64_t size, bool wri
 bool bpfx_mem_ok(struct bpfx_run *run, uint64_t addr, uint64_t size, bool write);
 /* Check a helper's arguments against its signature before calling it. */
 void bpfx_args_check(struct bpfx_run *run, const struct bpfx_func *f, const uint64_t *r);
+/* Fault if a bpf_spin_lock is held and f may not be called then (NULL: a tail call). */
+void bpfx_lock_call_check(struct bpfx_run *run, const struct bpfx_func *f);
+/* Charge n instructions' worth of a helper's own work to the run's budget, and stop
+ * the run when it is spent (checked mode): a run may not outlast its budget inside
+ * helpers either.  Memory arguments cost one per BPFX_CHARGE_BYTES bytes (charged by
+ * bpfx_args_check); other work (a map walk) is charged by its helper. */
+#define BPFX_CHARGE_BYTES 64
+void bpfx_run_charge(struct bpfx_run *run, uint64_t n, const char *what);
+/* Free the bpf_spin_lock the run holds, if any (helpers/map_helpers.c). */
+void bpfx_spin_lock_release(struct bpfx_run *run);
 
 /* The object's map regions, built at load and freed at close. */
 int bpfx_regions_build(struct bpfx_object *obj);
@@ -167,11 +199,19 @@ void bpfx_regions_free(struct bpfx_object *obj);
 /* Fault unless ptr is one of the object's maps; regno names the argument. */
 struct bpfx_map *bpfx_map_arg(struct bpfx_run *run, uint64_t ptr, int regno);
 
-/* Memory handed out at run time (bpf_obj_new): regions checked mode accepts.  The
- * object owns it: close frees whatever programs did not drop. */
-int bpfx_dyn_region_add(struct bpfx_object *obj, void *p, size_t size);
-/* false when p was not handed out (a bad bpf_obj_drop). */
-bool bpfx_dyn_region_del(struct bpfx_object *obj, void *p);
+/* --- exec/obj_mem.c: memory handed out at run time (bpf_obj_new) --------------- */
+
+/* The object owns it, in an arena kept until close (which frees whatever programs did
+ * not drop), so that a dropped object's memory never goes back to the host while
+ * programs run.  init/destroy come with bpfx_regions_build/free. */
+int bpfx_obj_mem_init(struct bpfx_object *obj);
+void bpfx_obj_mem_destroy(struct bpfx_object *obj);
+/* size bytes, zeroed; NULL for 0 or more than 4096 bytes, or when the arena is full. */
+void *bpfx_obj_mem_alloc(struct bpfx_object *obj, size_t size);
+/* false when p is not a live object's start (a bad or double bpf_obj_drop). */
+bool bpfx_obj_mem_free(struct bpfx_object *obj, void *p);
+/* Whether [addr, addr + size) lies inside one live object.  O(1), no lock. */
+bool bpfx_obj_mem_has(const struct bpfx_object *obj, uint64_t addr, uint64_t size);
 
 /* --- context builders (exec/ctx.c) ------------------------------------------- */
 
@@ -184,6 +224,12 @@ struct bpfx_ctx_ops {
 	int (*finish)(struct bpfx_run *run, const struct bpfx_run_opts *opts,
 		      struct bpfx_result *res);
 	void (*release)(struct bpfx_run *run);
+	/* Optional: a store of size bytes at offset off of the context, val being the
+	 * register (imm: the instruction's immediate, sign-extended), for fields whose
+	 * stores the kernel rewrites (convert_ctx_access).  true: it stored the value
+	 * its own way; false: the plain store happens. */
+	bool (*store)(struct bpfx_run *run, uint32_t off, uint32_t size, uint64_t val,
+		      bool imm);
 };
 
 const struct bpfx_ctx_ops *bpfx_ctx_ops_for(enum bpfx_prog_type type);
@@ -191,5 +237,17 @@ const struct bpfx_ctx_ops *bpfx_ctx_ops_for(enum bpfx_prog_type type);
 /* After a helper moved the packet (xdp_adjust_head, skb_change_tail, ...): store the
  * new data/data_end/data_meta into the context's fields. */
 void bpfx_ctx_sync_pkt(struct bpfx_run *run);
+
+/* The __sk_buff R1 points at, for the helpers of skb programs; NULL for any other
+ * context. */
+struct __sk_buff *bpfx_ctx_skb(struct bpfx_run *run);
+/* The test run's socket (what skb->sk pointed at before the program could write the
+ * field), NULL for a context without one. */
+struct bpf_sock *bpfx_ctx_sock(struct bpfx_run *run);
+
+/* A checked store at addr (the ops' store() when it falls in the context): true
+ * when the context handled it and the plain store must not happen. */
+bool bpfx_ctx_store(struct bpfx_run *run, uint64_t addr, uint32_t size, uint64_t val,
+		    bool imm);
 
 #endif /* BPFX_RUN_H */

@@ -72,6 +72,25 @@ static void record(struct bpfx_run *run, const struct bpfx_boundary *b, uint64_t
 	run->threw = true;
 }
 
+/* The kernel refuses a throw that would leave a lock or a section open, with these
+ * messages, in this order (do_check_insn(), then check_resource_leak()); the
+ * verifier-less run stops there instead. */
+static void check_regions(struct bpfx_run *run)
+{
+	if (run->spin_lock)
+		bpfx_run_fault(run, -BPFX_ERR_CALL,
+			       "function calls are not allowed while holding a lock");
+	if (run->irq_depth)
+		bpfx_run_fault(run, -BPFX_ERR_CALL,
+			       "bpf_throw cannot be used inside bpf_local_irq_save-ed region");
+	if (run->rcu_depth)
+		bpfx_run_fault(run, -BPFX_ERR_CALL,
+			       "bpf_throw cannot be used inside bpf_rcu_read_lock-ed region");
+	if (run->preempt_depth)
+		bpfx_run_fault(run, -BPFX_ERR_CALL,
+			       "bpf_throw cannot be used inside bpf_preempt_disable-ed region");
+}
+
 void bpfx_run_throw(struct bpfx_run *run, uint64_t cookie)
 {
 	struct bpfx_boundary *b = run->boundary;
@@ -80,9 +99,7 @@ void bpfx_run_throw(struct bpfx_run *run, uint64_t cookie)
 		bpfx_run_fault(run, -BPFX_ERR_CALL, "bpf_throw outside an exception boundary");
 	if (b->in_callback)
 		bpfx_run_fault(run, -BPFX_ERR_CALL, "bpf_throw inside the exception callback");
-	if (run->spin_lock)
-		bpfx_run_fault(run, -BPFX_ERR_CALL,
-			       "bpf_throw cannot be used inside bpf_spin_lock-ed region");
+	check_regions(run);
 	record(run, b, cookie);
 	run->boundary = b->prev;
 	longjmp(b->jb, 1);

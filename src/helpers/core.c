@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * core.c - the generic helpers: time, randomness, ids, bpf_loop, and the printf
+ * core.c - the generic helpers: time, randomness, ids, bpf_loop, the printf
  * family (bpf_trace_printk, bpf_trace_vprintk, bpf_snprintf) with the kernel's
- * format rules (kernel/bpf/helpers.c bpf_bprintf_prepare, lib/vsprintf.c).
+ * format rules (kernel/bpf/helpers.c bpf_bprintf_prepare, lib/vsprintf.c), reads
+ * of memory the program names, and the string helpers (strncmp, strtol, strtoul).
  */
+#include <ctype.h>
 #include <errno.h>
 #include <linux/bpf.h>
 #include <stdio.h>
@@ -644,6 +646,195 @@ BPFX_FN(snprintf)
 	return (uint64_t)n + 1;
 }
 
+/* --- reading memory the program names ----------------------------------------- */
+
+/* The error of a kernel read that failed: x86-64's copy_from_kernel_nofault_allowed()
+ * refuses user and non-canonical addresses with -ERANGE before trying; an unmapped
+ * kernel address faults, -EFAULT.  (What a program may touch in bpfx reads.) */
+static uint64_t probe_err(uint64_t addr)
+{
+	return addr >= 0xffff800000000000ull ? (uint64_t)-EFAULT : (uint64_t)-ERANGE;
+}
+
+/* bpf_probe_read_kernel(dst, size, ptr): on a bad address dst is zeroed.  In
+ * checked mode only memory the program may touch reads. */
+BPFX_FN(probe_read_kernel)
+{
+	void *dst = (void *)(uintptr_t)r1;
+	uint32_t size = (uint32_t)r2;
+
+	if (read_nofault(run, dst, r3, size))
+		return 0;
+	memset(dst, 0, size);
+	return probe_err(r3);
+}
+
+/* bpf_probe_read_kernel_str(dst, size, ptr): the bytes stored with the NUL (size
+ * when cut short, the last byte then NUL), 0 for size 0; on a bad address dst is
+ * zeroed. */
+BPFX_FN(probe_read_kernel_str)
+{
+	char *dst = (char *)(uintptr_t)r1;
+	uint32_t size = (uint32_t)r2;
+	long n;
+
+	if (!size)
+		return 0;
+	n = copy_str_nofault(run, dst, r3, size);
+	if (n >= 0)
+		return (uint64_t)n;
+	memset(dst, 0, size);
+	return probe_err(r3);
+}
+
+/* --- strings (kernel/bpf/helpers.c, lib/kstrtox.c) ------------------------------ */
+
+/* bpf_strncmp(s1, s1_sz, s2): the kernel's strncmp, which answers -1, 0 or 1. */
+BPFX_FN(strncmp)
+{
+	const unsigned char *a = (const unsigned char *)(uintptr_t)r1;
+	const unsigned char *b = (const unsigned char *)(uintptr_t)r3;
+
+	for (uint32_t i = 0; i < (uint32_t)r2; i++) {
+		if (run->checked)
+			bpfx_mem_check(run, r3 + i, 1, false);
+		if (a[i] != b[i])
+			return a[i] < b[i] ? (uint64_t)-1 : 1;
+		if (!a[i])
+			break;
+	}
+	return 0;
+}
+
+#define BPF_STRTOX_BASE_MASK 0x1f
+#define KSTRTOX_OVERFLOW (1u << 31)
+
+/* isspace() of the kernel's _ctype: the C spaces and Latin-1's no-break space. */
+static bool k_isspace(unsigned char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r') || c == 0xa0;
+}
+
+/* _parse_integer_fixup_radix(): base 0 picks 16 for "0x<hex digit>", 8 for a
+ * leading 0, else 10; base 16 skips a "0x". */
+static const char *fixup_radix(const char *s, unsigned int *base)
+{
+	if (*base == 0) {
+		if (s[0] == '0') {
+			if ((s[1] | 0x20) == 'x' && isxdigit((unsigned char)s[2]))
+				*base = 16;
+			else
+				*base = 8;
+		} else {
+			*base = 10;
+		}
+	}
+	if (*base == 16 && s[0] == '0' && (s[1] | 0x20) == 'x')
+		s += 2;
+	return s;
+}
+
+/* _parse_integer(): the digits read, KSTRTOX_OVERFLOW set when the value overflowed
+ * 64 bits. */
+static unsigned int parse_integer(const char *s, unsigned int base, uint64_t *res)
+{
+	unsigned int n = 0;
+	uint64_t v = 0;
+
+	for (;; s++, n++) {
+		unsigned int c = (unsigned char)*s, lc = c | 0x20, d;
+
+		if (c >= '0' && c <= '9')
+			d = c - '0';
+		else if (lc >= 'a' && lc <= 'f')
+			d = lc - 'a' + 10;
+		else
+			break;
+		if (d >= base)
+			break;
+		if ((v & (~0ull << 60)) && v > (UINT64_MAX - d) / base)
+			n |= KSTRTOX_OVERFLOW;
+		v = v * base + d;
+	}
+	*res = v;
+	return n;
+}
+
+/* __bpf_strtoull(): leading spaces, a '-', then at most 63 bytes of digits; the
+ * bytes consumed, or -EINVAL (bad base or flags, no digits) or -ERANGE. */
+static long strtoull_common(const char *buf, uint32_t len, uint64_t flags, uint64_t *res,
+			    bool *neg)
+{
+	unsigned int base = (unsigned int)(flags & BPF_STRTOX_BASE_MASK), n;
+	uint32_t i = 0, rest;
+	char str[64];
+	const char *s;
+
+	if (!len || (base != 0 && base != 8 && base != 10 && base != 16) ||
+	    (flags & ~(uint64_t)BPF_STRTOX_BASE_MASK))
+		return -EINVAL;
+	while (i < len && k_isspace((unsigned char)buf[i]))
+		i++;
+	*neg = i < len && buf[i] == '-';
+	i += *neg;
+	rest = len - i;
+	if (!rest)
+		return -EINVAL;
+	if (rest > sizeof(str) - 1)
+		rest = sizeof(str) - 1;
+	memcpy(str, buf + i, rest);
+	str[rest] = '\0';
+	s = fixup_radix(str, &base);
+	n = parse_integer(s, base, res);
+	if (n & KSTRTOX_OVERFLOW)
+		return -ERANGE;
+	if (!n)
+		return -EINVAL;
+	return (long)(i + (uint32_t)(s - str) + n);
+}
+
+/* *res of strtol/strtoul: 8 bytes the program may write, at any alignment. */
+static void store_res(struct bpfx_run *run, uint64_t res, uint64_t v)
+{
+	if (run->checked)
+		bpfx_mem_check(run, res, sizeof(v), true);
+	memcpy((void *)(uintptr_t)res, &v, sizeof(v));
+}
+
+/* bpf_strtol(buf, buf_len, flags, res): *res is 0 unless a number was read. */
+BPFX_FN(strtol)
+{
+	uint64_t v;
+	bool neg;
+	long n;
+
+	store_res(run, r4, 0);
+	n = strtoull_common((const char *)(uintptr_t)r1, (uint32_t)r2, r3, &v, &neg);
+	if (n < 0)
+		return (uint64_t)n;
+	if (neg ? (int64_t)-v > 0 : (int64_t)v < 0)
+		return (uint64_t)-ERANGE;
+	store_res(run, r4, neg ? -v : v);
+	return (uint64_t)n;
+}
+
+/* bpf_strtoul(buf, buf_len, flags, res): a '-' is -EINVAL; *res as for strtol. */
+BPFX_FN(strtoul)
+{
+	uint64_t v;
+	bool neg;
+	long n;
+
+	store_res(run, r4, 0);
+	n = strtoull_common((const char *)(uintptr_t)r1, (uint32_t)r2, r3, &v, &neg);
+	if (n < 0)
+		return (uint64_t)n;
+	if (neg)
+		return (uint64_t)-EINVAL;
+	store_res(run, r4, v);
+	return (uint64_t)n;
+}
+
 static const struct bpfx_func funcs[] = {
 	BPFX_FUNC_ENTRY(ktime_get_ns, BPF_FUNC_ktime_get_ns, BPFX_RET_INTEGER),
 	BPFX_FUNC_ENTRY(ktime_get_boot_ns, BPF_FUNC_ktime_get_boot_ns, BPFX_RET_INTEGER),
@@ -670,6 +861,17 @@ static const struct bpfx_func funcs[] = {
 	BPFX_FUNC_ENTRY(snprintf, BPF_FUNC_snprintf, BPFX_RET_INTEGER,
 			BPFX_ARG_PTR_TO_UNINIT, BPFX_ARG_SIZE_OR_ZERO, BPFX_ARG_PTR,
 			BPFX_ARG_PTR_TO_MEM, BPFX_ARG_SIZE_OR_ZERO),
+	BPFX_FUNC_ENTRY(probe_read_kernel, BPF_FUNC_probe_read_kernel, BPFX_RET_INTEGER,
+			BPFX_ARG_PTR_TO_UNINIT, BPFX_ARG_SIZE_OR_ZERO, BPFX_ARG_ANY),
+	BPFX_FUNC_ENTRY(probe_read_kernel_str, BPF_FUNC_probe_read_kernel_str,
+			BPFX_RET_INTEGER, BPFX_ARG_PTR_TO_UNINIT, BPFX_ARG_SIZE_OR_ZERO,
+			BPFX_ARG_ANY),
+	BPFX_FUNC_ENTRY(strncmp, BPF_FUNC_strncmp, BPFX_RET_INTEGER,
+			BPFX_ARG_PTR_TO_MEM, BPFX_ARG_SIZE, BPFX_ARG_PTR),
+	BPFX_FUNC_ENTRY(strtol, BPF_FUNC_strtol, BPFX_RET_INTEGER,
+			BPFX_ARG_PTR_TO_MEM, BPFX_ARG_SIZE, BPFX_ARG_ANY, BPFX_ARG_PTR),
+	BPFX_FUNC_ENTRY(strtoul, BPF_FUNC_strtoul, BPFX_RET_INTEGER,
+			BPFX_ARG_PTR_TO_MEM, BPFX_ARG_SIZE, BPFX_ARG_ANY, BPFX_ARG_PTR),
 };
 
 const struct bpfx_func_list bpfx_core_helpers = {

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * kfuncs.c - the builtin kfuncs: bpf_throw, bpf_obj_new/drop, the RCU and preempt
- * markers, and the open-coded number iterator (bpf_for, bpf_repeat).  Kfuncs are
+ * kfuncs.c - the builtin kfuncs: bpf_throw, bpf_obj_new/drop, the RCU, preempt and
+ * IRQ markers, and the open-coded number iterator (bpf_for, bpf_repeat).  Kfuncs are
  * found by name, so every entry here has id 0.
  */
 #include <bpf/btf.h>
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "exec/run.h"
 #include "helpers/func.h"
@@ -52,12 +53,8 @@ BPFX_FN(obj_new_impl)
 
 	if (!size)
 		return 0;
-	p = calloc(1, size);
 	/* the object owns what programs allocate: close frees what was never dropped */
-	if (p && bpfx_dyn_region_add(run->prog->obj, p, size)) {
-		free(p);
-		p = NULL;
-	}
+	p = bpfx_obj_mem_alloc(run->prog->obj, size);
 	return (uint64_t)(uintptr_t)p;
 }
 
@@ -67,37 +64,71 @@ BPFX_FN(obj_drop_impl)
 
 	if (!p)
 		return 0;
-	if (!bpfx_dyn_region_del(run->prog->obj, p))
+	if (!bpfx_obj_mem_free(run->prog->obj, p))
 		bpfx_run_fault(run, -BPFX_ERR_CALL,
 			       "bpf_obj_drop: 0x%llx was not returned by bpf_obj_new",
 			       (unsigned long long)r1);
-	free(p);
 	return 0;
 }
 
-/* --- RCU and preemption -------------------------------------------------------------
+/* --- RCU, preemption and interrupts -------------------------------------------------
  *
  * Markers for the verifier (which checks that sections are balanced and that no
- * throw happens inside one); nothing needs protecting at run time here, and struct
- * bpfx_run keeps no depth for them.
+ * throw happens inside one); nothing needs protecting at run time here.  struct
+ * bpfx_run counts the open sections so that a throw inside one stops the run with
+ * the kernel's message (exec/throw.c) until a verifier refuses it at load.
  */
+static void open_section(uint32_t *depth)
+{
+	(*depth)++;
+}
+
+static void close_section(uint32_t *depth)
+{
+	if (*depth)
+		(*depth)--;
+}
+
 BPFX_FN(rcu_read_lock)
 {
+	open_section(&run->rcu_depth);
 	return 0;
 }
 
 BPFX_FN(rcu_read_unlock)
 {
+	close_section(&run->rcu_depth);
 	return 0;
 }
 
 BPFX_FN(preempt_disable)
 {
+	open_section(&run->preempt_depth);
 	return 0;
 }
 
 BPFX_FN(preempt_enable)
 {
+	close_section(&run->preempt_depth);
+	return 0;
+}
+
+/* bpf_local_irq_save(unsigned long *flags): the flags word is opaque to programs (the
+ * kernel's verifier forbids reading it); bpfx stores 0, and restore only checks it. */
+BPFX_FN(local_irq_save)
+{
+	if (run->checked)
+		bpfx_mem_check(run, r1, sizeof(uint64_t), true);
+	memset((void *)(uintptr_t)r1, 0, sizeof(uint64_t));   /* any alignment */
+	open_section(&run->irq_depth);
+	return 0;
+}
+
+BPFX_FN(local_irq_restore)
+{
+	if (run->checked)
+		bpfx_mem_check(run, r1, sizeof(uint64_t), false);
+	close_section(&run->irq_depth);
 	return 0;
 }
 
@@ -112,10 +143,16 @@ struct iter_num {
 	int32_t end;
 };
 
+/* The iterator is an 8-byte stack slot in the kernel: checked mode wants it
+ * writable and aligned like one. */
 static struct iter_num *iter_of(struct bpfx_run *run, uint64_t r1)
 {
-	if (run->checked)
+	if (run->checked) {
 		bpfx_mem_check(run, r1, sizeof(struct iter_num), true);
+		if (r1 & 7)
+			bpfx_run_fault(run, -BPFX_ERR_FAULT, "bpf_iter_num: misaligned iterator at 0x%llx",
+				       (unsigned long long)r1);
+	}
 	return (struct iter_num *)(uintptr_t)r1;
 }
 
@@ -162,6 +199,8 @@ static const struct bpfx_func funcs[] = {
 	BPFX_FUNC_ENTRY(rcu_read_unlock, 0, BPFX_RET_VOID),
 	BPFX_FUNC_ENTRY(preempt_disable, 0, BPFX_RET_VOID),
 	BPFX_FUNC_ENTRY(preempt_enable, 0, BPFX_RET_VOID),
+	BPFX_FUNC_ENTRY(local_irq_save, 0, BPFX_RET_VOID, BPFX_ARG_PTR),
+	BPFX_FUNC_ENTRY(local_irq_restore, 0, BPFX_RET_VOID, BPFX_ARG_PTR),
 	BPFX_FUNC_ENTRY(iter_num_new, 0, BPFX_RET_INTEGER, BPFX_ARG_PTR, BPFX_ARG_ANY,
 			BPFX_ARG_ANY),
 	BPFX_FUNC_ENTRY(iter_num_next, 0, BPFX_RET_MEM_OR_NULL, BPFX_ARG_PTR),

@@ -83,6 +83,8 @@ BPFX_FN(for_each_map_elem)
 
 	if (!map || !map->ops->for_each || r4)
 		return (uint64_t)-EINVAL;
+	/* a hash map's walk looks at every slot, used or not */
+	bpfx_run_charge(run, map->max_entries, "bpf_for_each_map_elem");
 	return (uint64_t)map->ops->for_each(map, each_elem, &c, run->cpu);
 }
 
@@ -138,7 +140,16 @@ BPFX_FN(ringbuf_query)
  * The verifier forbids calls (and throws) while a lock is held, so a holder only
  * runs straight-line BPF code until it unlocks.  run->spin_lock names the lock a
  * run holds: checked mode refuses to take a second one (it would spin forever on
- * itself) and to release one it does not hold.
+ * itself), to release one it does not hold, and any call but bpf_spin_unlock while
+ * holding one (exec/checked.c).
+ *
+ * A program in checked mode may also have written the lock word itself, so that
+ * nobody holds the lock it waits for.  The object counts the runs taking or holding a
+ * lock (spin_holders, raised before the exchange that takes it, lowered after the
+ * store that frees it) and the attempts (spin_gen): a waiter that is the only one
+ * counted, before and after reading the word as taken, with no attempt in between,
+ * knows that no run set it, and stops.  Otherwise (the writer raced with real
+ * holders) each turn of waiting costs one instruction of the run's budget.
  */
 static _Atomic uint32_t *lock_word(struct bpfx_run *run, uint64_t r1, const char *what)
 {
@@ -151,20 +162,71 @@ static _Atomic uint32_t *lock_word(struct bpfx_run *run, uint64_t r1, const char
 	return (_Atomic uint32_t *)(uintptr_t)r1;
 }
 
+static struct bpfx_object *lock_obj(const struct bpfx_run *run)
+{
+	return run->prog->obj;
+}
+
+/* Taken, by nobody: see the banner. */
+static bool lock_stuck(struct bpfx_run *run, _Atomic uint32_t *l)
+{
+	struct bpfx_object *obj = lock_obj(run);
+	uint64_t gen = __atomic_load_n(&obj->spin_gen, __ATOMIC_SEQ_CST);
+
+	return __atomic_load_n(&obj->spin_holders, __ATOMIC_SEQ_CST) == 1 &&
+	       atomic_load_explicit(l, memory_order_seq_cst) &&
+	       __atomic_load_n(&obj->spin_holders, __ATOMIC_SEQ_CST) == 1 &&
+	       __atomic_load_n(&obj->spin_gen, __ATOMIC_SEQ_CST) == gen;
+}
+
+static void stop_waiting(struct bpfx_run *run, int err, const char *why, uint64_t r1)
+{
+	__atomic_sub_fetch(&lock_obj(run)->spin_holders, 1, __ATOMIC_SEQ_CST);
+	bpfx_run_fault(run, err, "bpf_spin_lock 0x%llx: %s", (unsigned long long)r1, why);
+}
+
+/* One turn of waiting for a taken lock. */
+static void spin_wait(struct bpfx_run *run, _Atomic uint32_t *l, uint64_t r1,
+		      unsigned *spins)
+{
+	if (run->checked) {
+		if (lock_stuck(run, l))
+			stop_waiting(run, -BPFX_ERR_CALL,
+				     "taken, but no run holds it (did a program write it?)", r1);
+		if (!run->budget)
+			stop_waiting(run, -BPFX_ERR_BUDGET,
+				     "instruction budget exhausted waiting for the lock", r1);
+		run->budget--;
+	}
+	if (++*spins % 128 == 0)
+		sched_yield();
+}
+
 BPFX_FN(spin_lock)
 {
 	_Atomic uint32_t *l = lock_word(run, r1, "bpf_spin_lock");
+	struct bpfx_object *obj = lock_obj(run);
 	unsigned spins = 0;
 
 	if (run->checked && run->spin_lock)
 		bpfx_run_fault(run, -BPFX_ERR_CALL, "bpf_spin_lock: a lock is already held");
-	while (atomic_exchange_explicit(l, 1, memory_order_acquire)) {
+	__atomic_add_fetch(&obj->spin_holders, 1, __ATOMIC_SEQ_CST);
+	__atomic_add_fetch(&obj->spin_gen, 1, __ATOMIC_SEQ_CST);
+	while (atomic_exchange_explicit(l, 1, memory_order_seq_cst)) {
 		while (atomic_load_explicit(l, memory_order_relaxed))
-			if (++spins % 128 == 0)
-				sched_yield();
+			spin_wait(run, l, r1, &spins);
 	}
 	run->spin_lock = (uint32_t *)(uintptr_t)r1;
 	return 0;
+}
+
+void bpfx_spin_lock_release(struct bpfx_run *run)
+{
+	if (!run->spin_lock)
+		return;
+	__atomic_store_n(run->spin_lock, 0, __ATOMIC_SEQ_CST);
+	run->spin_lock = NULL;
+	__atomic_sub_fetch(&lock_obj(run)->spin_holders, 1, __ATOMIC_SEQ_CST);
 }
 
 BPFX_FN(spin_unlock)
@@ -174,8 +236,10 @@ BPFX_FN(spin_unlock)
 	if (run->checked && run->spin_lock != (uint32_t *)(uintptr_t)r1)
 		bpfx_run_fault(run, -BPFX_ERR_CALL, "bpf_spin_unlock: lock 0x%llx is not held",
 			       (unsigned long long)r1);
-	run->spin_lock = NULL;
-	atomic_store_explicit(l, 0, memory_order_release);
+	if (run->spin_lock) {
+		run->spin_lock = (uint32_t *)l;
+		bpfx_spin_lock_release(run);
+	}
 	return 0;
 }
 

@@ -141,12 +141,12 @@ static uint32_t pkt_len(const struct bpfx_run *run)
 
 static uint8_t *mac_hdr(const struct bpfx_run *run)
 {
-	return run->pkt.mac ? run->pkt.mac : run->pkt.buf + BPFX_SKB_HEADROOM;
+	return bpfx_pkt_mac(&run->pkt);
 }
 
 static uint8_t *net_hdr(const struct bpfx_run *run)
 {
-	return run->pkt.net ? run->pkt.net : mac_hdr(run) + ETH_HLEN;
+	return bpfx_pkt_net(&run->pkt);
 }
 
 /* bpf_try_make_writable(): the first len bytes must be in the (linear) packet. */
@@ -503,7 +503,161 @@ BPFX_FN(xdp_store_bytes)
 					   (uint32_t)r4, true);
 }
 
+/* --- skb metadata (net/core/filter.c) as a test run's skb has it: no dst, no
+ * VLAN, CHECKSUM_NONE, the test run's socket (uid 0), the caller's net_cls class
+ * (0 unless the host uses cgroup v1 net_cls) ------------------------------------- */
+
+#define CHECKSUM_NONE 0
+#define CHECKSUM_UNNECESSARY 1
+#define SKB_MAX_CSUM_LEVEL 3
+#define PACKET_OTHERHOST_MAX 3   /* skb_pkt_type_ok(): HOST..OTHERHOST */
+#define ENOTSUPP 524
+
+/* The __sk_buff of the run: the kernel lets only skb programs call these. */
+static struct __sk_buff *skb_of(struct bpfx_run *run, const char *fn)
+{
+	struct __sk_buff *skb = bpfx_ctx_skb(run);
+
+	if (!skb)
+		bpfx_run_fault(run, -BPFX_ERR_CALL, "%s needs an __sk_buff context", fn);
+	return skb;
+}
+
+/* bpf_set_hash(skb, hash): a software hash, read back as skb->hash. */
+BPFX_FN(set_hash)
+{
+	skb_of(run, "bpf_set_hash")->hash = (uint32_t)r2;
+	return 0;
+}
+
+BPFX_FN(set_hash_invalid)
+{
+	skb_of(run, "bpf_set_hash_invalid")->hash = 0;
+	return 0;
+}
+
+/* Only a CHECKSUM_COMPLETE skb has a csum to update. */
+BPFX_FN(csum_update)
+{
+	skb_of(run, "bpf_csum_update");
+	return (uint64_t)-ENOTSUPP;
+}
+
+/* bpf_csum_level(skb, level): __skb_incr/decr/reset_checksum_unnecessary(). */
+BPFX_FN(csum_level)
+{
+	struct bpfx_pkt *pkt = &run->pkt;
+	bool unnecessary = pkt->ip_summed == CHECKSUM_UNNECESSARY;
+
+	skb_of(run, "bpf_csum_level");
+	switch (r2) {
+	case BPF_CSUM_LEVEL_QUERY:
+		return unnecessary ? pkt->csum_level : (uint64_t)-EACCES;
+	case BPF_CSUM_LEVEL_INC:
+		if (unnecessary && pkt->csum_level < SKB_MAX_CSUM_LEVEL)
+			pkt->csum_level++;
+		else if (!unnecessary)
+			pkt->ip_summed = CHECKSUM_UNNECESSARY;
+		return 0;
+	case BPF_CSUM_LEVEL_DEC:
+		if (unnecessary && pkt->csum_level == 0)
+			pkt->ip_summed = CHECKSUM_NONE;
+		else if (unnecessary)
+			pkt->csum_level--;
+		return 0;
+	case BPF_CSUM_LEVEL_RESET:
+		if (unnecessary)
+			pkt->ip_summed = CHECKSUM_NONE;
+		pkt->csum_level = 0;
+		return 0;
+	default:
+		return (uint64_t)-EINVAL;
+	}
+}
+
+BPFX_FN(get_cgroup_classid)
+{
+	skb_of(run, "bpf_get_cgroup_classid");
+	return 0;
+}
+
+BPFX_FN(get_route_realm)
+{
+	skb_of(run, "bpf_get_route_realm");
+	return 0;
+}
+
+/* The test run's socket belongs to uid 0 (sock_init_data without a socket). */
+BPFX_FN(get_socket_uid)
+{
+	skb_of(run, "bpf_get_socket_uid");
+	return 0;
+}
+
+/* bpf_skb_change_type(skb, type): both the old and the new type must be one of
+ * PACKET_HOST..PACKET_OTHERHOST. */
+BPFX_FN(skb_change_type)
+{
+	struct __sk_buff *skb = skb_of(run, "bpf_skb_change_type");
+
+	if (skb->pkt_type > PACKET_OTHERHOST_MAX || (uint32_t)r2 > PACKET_OTHERHOST_MAX)
+		return (uint64_t)-EINVAL;
+	skb->pkt_type = (uint32_t)r2;
+	return 0;
+}
+
+/* The socket argument of the bpf_sock helpers: only the test run's socket exists.
+ * Compared with the run's own record of it, not with skb->sk: the program may have
+ * written that field. */
+static struct bpf_sock *sock_arg(struct bpfx_run *run, uint64_t sk, const char *fn)
+{
+	skb_of(run, fn);
+	if (sk != (uint64_t)(uintptr_t)bpfx_ctx_sock(run))
+		bpfx_run_fault(run, -BPFX_ERR_CALL, "%s: R1 is not a socket (0x%llx)", fn,
+			       (unsigned long long)sk);
+	return (struct bpf_sock *)(uintptr_t)sk;
+}
+
+/* The test run's socket is a full socket (closed, not a request or timewait one). */
+BPFX_FN(sk_fullsock)
+{
+	return (uint64_t)(uintptr_t)sock_arg(run, r1, "bpf_sk_fullsock");
+}
+
+/* ... of no protocol: not a TCP socket, not listening. */
+BPFX_FN(tcp_sock)
+{
+	return sock_arg(run, r1, "bpf_tcp_sock")->protocol == 6 /* IPPROTO_TCP */ ?
+	       r1 : 0;
+}
+
+BPFX_FN(get_listener_sock)
+{
+	return sock_arg(run, r1, "bpf_get_listener_sock")->state == 10 /* TCP_LISTEN */ ?
+	       r1 : 0;
+}
+
 static const struct bpfx_func funcs[] = {
+	BPFX_FUNC_ENTRY(set_hash, BPF_FUNC_set_hash, BPFX_RET_INTEGER, BPFX_ARG_PTR_TO_CTX,
+			BPFX_ARG_ANY),
+	BPFX_FUNC_ENTRY(set_hash_invalid, BPF_FUNC_set_hash_invalid, BPFX_RET_VOID,
+			BPFX_ARG_PTR_TO_CTX),
+	BPFX_FUNC_ENTRY(csum_update, BPF_FUNC_csum_update, BPFX_RET_INTEGER,
+			BPFX_ARG_PTR_TO_CTX, BPFX_ARG_ANY),
+	BPFX_FUNC_ENTRY(csum_level, BPF_FUNC_csum_level, BPFX_RET_INTEGER,
+			BPFX_ARG_PTR_TO_CTX, BPFX_ARG_ANY),
+	BPFX_FUNC_ENTRY(get_cgroup_classid, BPF_FUNC_get_cgroup_classid, BPFX_RET_INTEGER,
+			BPFX_ARG_PTR_TO_CTX),
+	BPFX_FUNC_ENTRY(get_route_realm, BPF_FUNC_get_route_realm, BPFX_RET_INTEGER,
+			BPFX_ARG_PTR_TO_CTX),
+	BPFX_FUNC_ENTRY(get_socket_uid, BPF_FUNC_get_socket_uid, BPFX_RET_INTEGER,
+			BPFX_ARG_PTR_TO_CTX),
+	BPFX_FUNC_ENTRY(skb_change_type, BPF_FUNC_skb_change_type, BPFX_RET_INTEGER,
+			BPFX_ARG_PTR_TO_CTX, BPFX_ARG_ANY),
+	BPFX_FUNC_ENTRY(sk_fullsock, BPF_FUNC_sk_fullsock, BPFX_RET_PTR, BPFX_ARG_PTR),
+	BPFX_FUNC_ENTRY(tcp_sock, BPF_FUNC_tcp_sock, BPFX_RET_PTR, BPFX_ARG_PTR),
+	BPFX_FUNC_ENTRY(get_listener_sock, BPF_FUNC_get_listener_sock, BPFX_RET_PTR,
+			BPFX_ARG_PTR),
 	BPFX_FUNC_ENTRY(skb_store_bytes, BPF_FUNC_skb_store_bytes, BPFX_RET_INTEGER,
 			BPFX_ARG_PTR_TO_CTX, BPFX_ARG_ANY, BPFX_ARG_PTR_TO_MEM, BPFX_ARG_SIZE,
 			BPFX_ARG_ANY),

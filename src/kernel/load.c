@@ -43,70 +43,17 @@ static void note(struct bpfx_ksess *s, const char *fmt, ...)
 
 /* --- program types --------------------------------------------------------- */
 
-enum { K_PLAIN, K_PACKET, K_TP_BTF, K_FUNC, K_LSM };
+/* The section's row of libbpf's section_defs (object/prog_types.c, shared with the
+ * object loader) gives the kernel program type, expected attach type and flags. */
 
-struct sec_def {
-	const char *sec;
-	uint32_t type;
-	uint32_t attach;
-	uint32_t flags;
-	int kind;
-};
-
-/* libbpf's section names for the types BPF_PROG_TEST_RUN (or at least a load) makes
- * sense for.  A name matches exactly or followed by '/'. */
-static const struct sec_def sec_defs[] = {
-	{ "socket", BPF_PROG_TYPE_SOCKET_FILTER, 0, 0, K_PACKET },
-	{ "tc", BPF_PROG_TYPE_SCHED_CLS, 0, 0, K_PACKET },
-	{ "tcx", BPF_PROG_TYPE_SCHED_CLS, 0, 0, K_PACKET },
-	{ "classifier", BPF_PROG_TYPE_SCHED_CLS, 0, 0, K_PACKET },
-	{ "action", BPF_PROG_TYPE_SCHED_ACT, 0, 0, K_PACKET },
-	{ "xdp.frags", BPF_PROG_TYPE_XDP, BPF_XDP, BPF_F_XDP_HAS_FRAGS, K_PACKET },
-	{ "xdp", BPF_PROG_TYPE_XDP, BPF_XDP, 0, K_PACKET },
-	{ "syscall", BPF_PROG_TYPE_SYSCALL, 0, BPF_F_SLEEPABLE, K_PLAIN },
-	{ "cgroup_skb/ingress", BPF_PROG_TYPE_CGROUP_SKB, BPF_CGROUP_INET_INGRESS, 0,
-	  K_PACKET },
-	{ "cgroup_skb/egress", BPF_PROG_TYPE_CGROUP_SKB, BPF_CGROUP_INET_EGRESS, 0,
-	  K_PACKET },
-	{ "cgroup/skb", BPF_PROG_TYPE_CGROUP_SKB, 0, 0, K_PACKET },
-	{ "flow_dissector", BPF_PROG_TYPE_FLOW_DISSECTOR, BPF_FLOW_DISSECTOR, 0, K_PACKET },
-	{ "lwt_in", BPF_PROG_TYPE_LWT_IN, 0, 0, K_PACKET },
-	{ "lwt_out", BPF_PROG_TYPE_LWT_OUT, 0, 0, K_PACKET },
-	{ "lwt_xmit", BPF_PROG_TYPE_LWT_XMIT, 0, 0, K_PACKET },
-	{ "lwt_seg6local", BPF_PROG_TYPE_LWT_SEG6LOCAL, 0, 0, K_PACKET },
-	{ "raw_tp", BPF_PROG_TYPE_RAW_TRACEPOINT, 0, 0, K_PLAIN },
-	{ "raw_tracepoint", BPF_PROG_TYPE_RAW_TRACEPOINT, 0, 0, K_PLAIN },
-	{ "tp", BPF_PROG_TYPE_TRACEPOINT, 0, 0, K_PLAIN },
-	{ "tracepoint", BPF_PROG_TYPE_TRACEPOINT, 0, 0, K_PLAIN },
-	{ "kprobe", BPF_PROG_TYPE_KPROBE, 0, 0, K_PLAIN },
-	{ "kretprobe", BPF_PROG_TYPE_KPROBE, 0, 0, K_PLAIN },
-	{ "perf_event", BPF_PROG_TYPE_PERF_EVENT, 0, 0, K_PLAIN },
-	{ "tp_btf", BPF_PROG_TYPE_TRACING, BPF_TRACE_RAW_TP, 0, K_TP_BTF },
-	{ "fentry", BPF_PROG_TYPE_TRACING, BPF_TRACE_FENTRY, 0, K_FUNC },
-	{ "fexit", BPF_PROG_TYPE_TRACING, BPF_TRACE_FEXIT, 0, K_FUNC },
-	{ "fmod_ret", BPF_PROG_TYPE_TRACING, BPF_MODIFY_RETURN, 0, K_FUNC },
-	{ "lsm", BPF_PROG_TYPE_LSM, BPF_LSM_MAC, 0, K_LSM },
-};
-
-/* "fentry.s/foo" -> base "fentry", sleepable, target "foo". */
-static bool sec_match(const char *sec, const char *def, bool *sleepable,
-		      const char **target)
+/* attach_btf_id: the target a tp_btf, fentry, lsm or iter section names, in vmlinux. */
+static int attach_id(enum bpfx_sec_btf kind, const char *target, char *why,
+		     size_t why_size)
 {
-	size_t n = strlen(def);
-
-	if (strncmp(sec, def, n))
-		return false;
-	*sleepable = !strncmp(sec + n, ".s", 2) && (sec[n + 2] == '/' || !sec[n + 2]);
-	if (*sleepable)
-		n += 2;
-	if (sec[n] != '\0' && sec[n] != '/')
-		return false;
-	*target = sec[n] == '/' ? sec + n + 1 : "";
-	return true;
-}
-
-static int attach_id(int kind, const char *target, char *why, size_t why_size)
-{
+	static const char *const prefix[] = {
+		[BPFX_SEC_BTF_TP] = "btf_trace_", [BPFX_SEC_BTF_FUNC] = "",
+		[BPFX_SEC_BTF_LSM] = "bpf_lsm_", [BPFX_SEC_BTF_ITER] = "bpf_iter_",
+	};
 	char name[256];
 	int id;
 
@@ -114,9 +61,8 @@ static int attach_id(int kind, const char *target, char *why, size_t why_size)
 		snprintf(why, why_size, "the section names no attach target");
 		return -ENOTSUP;
 	}
-	snprintf(name, sizeof(name), "%s%s", kind == K_TP_BTF ? "btf_trace_" :
-		 kind == K_LSM ? "bpf_lsm_" : "", target);
-	id = bpfx_kernel_vmlinux_find(name, kind == K_TP_BTF ? BTF_KIND_TYPEDEF :
+	snprintf(name, sizeof(name), "%s%s", prefix[kind], target);
+	id = bpfx_kernel_vmlinux_find(name, kind == BPFX_SEC_BTF_TP ? BTF_KIND_TYPEDEF :
 				      BTF_KIND_FUNC);
 	if (id < 0)
 		snprintf(why, why_size, "attach target '%s' is not in the kernel's BTF",
@@ -124,37 +70,46 @@ static int attach_id(int kind, const char *target, char *why, size_t why_size)
 	return id < 0 ? -ENOTSUP : id;
 }
 
+/* Targets the loader cannot give the kernel: another program, a struct_ops map. */
+static int attach_unsupported(const struct bpfx_program *prog,
+			      const struct bpfx_sec_def *d, char *why, size_t why_size)
+{
+	snprintf(why, why_size, "section '%s': %s", prog->sec_name,
+		 d->btf == BPFX_SEC_BTF_PROG ?
+		 "freplace programs need the program they replace a function of" :
+		 "struct_ops programs need their struct_ops map");
+	return -ENOTSUP;
+}
+
 int bpfx_kernel_type_of(const struct bpfx_program *prog, struct bpfx_ktype *kt,
 			char *why, size_t why_size)
 {
-	const char *sec = prog->sec_name ? prog->sec_name : "";
-	const char *target;
-	bool sleepable;
-	size_t i;
+	const struct bpfx_sec_def *d = bpfx_sec_def_find(prog->sec_name);
 	int id;
 
 	memset(kt, 0, sizeof(*kt));
-	if (*sec == '?')             /* libbpf: not loaded by default; same type */
-		sec++;
-	for (i = 0; i < sizeof(sec_defs) / sizeof(sec_defs[0]); i++) {
-		const struct sec_def *d = &sec_defs[i];
-
-		if (!sec_match(sec, d->sec, &sleepable, &target))
-			continue;
-		kt->prog_type = d->type;
-		kt->expected_attach = d->attach;
-		kt->flags = d->flags | (sleepable ? BPF_F_SLEEPABLE : 0);
-		kt->packet = d->kind == K_PACKET;
-		if (d->kind == K_TP_BTF || d->kind == K_FUNC || d->kind == K_LSM) {
-			id = attach_id(d->kind, target, why, why_size);
-			if (id < 0)
-				return id;
-			kt->attach_btf_id = (uint32_t)id;
-		}
+	if (!d || !bpfx_prog_type_kernel(d->type)) {
+		snprintf(why, why_size, "no kernel program type for section '%s'",
+			 prog->sec_name ? prog->sec_name : "");
+		return -ENOTSUP;
+	}
+	kt->prog_type = bpfx_prog_type_kernel(d->type);
+	kt->expected_attach = d->attach;
+	kt->flags = d->flags;
+	kt->packet = bpfx_prog_type_kernel_packet(d->type);
+	switch (d->btf) {
+	case BPFX_SEC_BTF_NONE:
+		return 0;
+	case BPFX_SEC_BTF_PROG:
+	case BPFX_SEC_BTF_STRUCT_OPS:
+		return attach_unsupported(prog, d, why, why_size);
+	default:
+		id = attach_id(d->btf, bpfx_sec_def_target(d, prog->sec_name), why, why_size);
+		if (id < 0)
+			return id;
+		kt->attach_btf_id = (uint32_t)id;
 		return 0;
 	}
-	snprintf(why, why_size, "no kernel program type for section '%s'", sec);
-	return -ENOTSUP;
 }
 
 /* --- what a program needs ---------------------------------------------------- */

@@ -65,6 +65,19 @@ static bool is_stat_line(const char *s, size_t n)
 	return false;
 }
 
+/* A few messages have no newline ("insn %d cannot call exception cb directly"), so
+ * the statistics line is glued to them: the length of the line without it. */
+static size_t unglue_stats(const char *s, size_t n)
+{
+	static const char glued[] = "processed ";
+	size_t k = sizeof(glued) - 1;
+
+	for (size_t i = 1; i + k < n; i++)
+		if (!strncmp(s + i, glued, k) && s[i + k] >= '0' && s[i + k] <= '9')
+			return i;
+	return n;
+}
+
 const char *bpfx_kernel_log_key(const char *log, char *buf, size_t size)
 {
 	const char *end, *start;
@@ -85,7 +98,7 @@ const char *bpfx_kernel_log_key(const char *log, char *buf, size_t size)
 			start--;
 		n = (size_t)(end - start);
 		if (n && !is_stat_line(start, n)) {
-			snprintf(buf, size, "%.*s", (int)n, start);
+			snprintf(buf, size, "%.*s", (int)unglue_stats(start, n), start);
 			return buf;
 		}
 		end = start;

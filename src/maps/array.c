@@ -169,7 +169,7 @@ static long array_update(struct bpfx_map *map, const void *key, const void *valu
 		return err;
 	if (arr(map)->percpu && cpu >= map->nr_cpus)
 		return -EINVAL;
-	memmove(slot(map, index, cpu), value, map->value_size); /* value may be in the map */
+	bpfx_copy_value(map, slot(map, index, cpu), value); /* value may be in the map */
 	return 0;
 }
 
@@ -210,6 +210,7 @@ static int array_host_lookup(struct bpfx_map *map, const void *key, void *value)
 	if (index >= map->max_entries)
 		return -ENOENT;
 	memcpy(value, slot(map, index, 0), host_value_size(map));
+	bpfx_clear_lock(map, value);
 	return 0;
 }
 
@@ -221,7 +222,10 @@ static int array_host_update(struct bpfx_map *map, const void *key, const void *
 
 	if (err)
 		return (int)err;
-	memmove(slot(map, index, 0), value, host_value_size(map));
+	if (arr(map)->percpu)
+		memmove(slot(map, index, 0), value, host_value_size(map));
+	else
+		bpfx_copy_value(map, slot(map, index, 0), value);
 	return 0;
 }
 

@@ -366,7 +366,9 @@ static void store_value(const struct bpfx_map *map, uint32_t i, const void *valu
 
 	/* memmove: a program may pass a pointer into this very map */
 	if (!h->percpu) {
-		memmove(dst, value, map->value_size);
+		if (fresh)
+			bpfx_clear_lock(map, dst);
+		bpfx_copy_value(map, dst, value);
 	} else if (cpu == NIL) {
 		memmove(dst, value, h->value_room);
 	} else {
@@ -470,8 +472,11 @@ static int htab_host_lookup(struct bpfx_map *map, const void *key, void *value)
 	/* like htab_lru_map_lookup_elem_sys(): the host does not refresh LRU order */
 	pthread_mutex_lock(&h->lock);
 	i = find(map, key, hash_key(key, map->key_size));
-	if (i != NIL)
+	if (i != NIL) {
 		memcpy(value, elem_value(h, i), h->percpu ? h->value_room : map->value_size);
+		if (!h->percpu)
+			bpfx_clear_lock(map, value);
+	}
 	pthread_mutex_unlock(&h->lock);
 	return i != NIL ? 0 : -ENOENT;
 }

@@ -64,6 +64,32 @@ static inline uint32_t bpfx_key_u32(const void *key)
 	return k;
 }
 
+/* Copying values as copy_map_value() does: every byte but a struct bpf_spin_lock's,
+ * so that an update neither takes nor drops the lock of the element it writes (the
+ * kernel's programs cannot touch the lock word; a host copy shows it as 0).  src may
+ * overlap dst (a program may pass a pointer into the map). */
+static inline void bpfx_copy_value(const struct bpfx_map *map, void *dst, const void *src)
+{
+	uint32_t off = map->lock_off >= 0 ? (uint32_t)map->lock_off : map->value_size;
+
+	memmove(dst, src, off);
+	if (off < map->value_size)
+		memmove((uint8_t *)dst + off + 4, (const uint8_t *)src + off + 4,
+			map->value_size - off - 4);
+}
+
+/* check_and_init_map_value(): the lock word of a copy for the host, or of a new
+ * element, is 0. */
+static inline void bpfx_clear_lock(const struct bpfx_map *map, void *value)
+{
+	if (map->lock_off >= 0)
+		memset((uint8_t *)value + map->lock_off, 0, 4);
+}
+
+/* The offset of a struct bpf_spin_lock at the top level of the map's value (a .maps
+ * value struct, or a variable of a global data section), from BTF; -1 if none. */
+int32_t bpfx_map_lock_off(const struct bpfx_map *map);
+
 /* array_map_get_next_key(): arrays and prog arrays.  No key, or one out of range,
  * gives index 0; the last index gives -ENOENT. */
 int bpfx_index_next_key(const struct bpfx_map *map, const void *key, void *next_key);

@@ -5,6 +5,7 @@
  * The public functions check what the bpf() syscall checks before it reaches a map
  * type (access flags, BPF_F_LOCK, bad pointers) and then call the type's host ops.
  */
+#include <bpf/btf.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -96,6 +97,68 @@ static uint32_t host_cpus(uint32_t nr_cpus)
 	return n > 0 ? (uint32_t)n : 1;
 }
 
+/* ---------------------------------------------------------------------------------
+ * The value's bpf_spin_lock, as btf_parse_fields() finds it: a member of the value
+ * struct, or a variable of a global data section, whose type is struct bpf_spin_lock.
+ */
+
+static bool is_spin_lock(const struct btf *btf, uint32_t id)
+{
+	int rid = btf__resolve_type(btf, id);
+	const struct btf_type *t = rid > 0 ? btf__type_by_id(btf, (uint32_t)rid) : NULL;
+	const char *name = t && btf_is_struct(t) ? btf__name_by_offset(btf, t->name_off) : NULL;
+
+	return name && !strcmp(name, "bpf_spin_lock") && t->size == 4;
+}
+
+static int32_t lock_in_struct(const struct btf *btf, const struct btf_type *t,
+			      uint32_t size)
+{
+	const struct btf_member *m = btf_members(t);
+
+	for (uint16_t i = 0; i < btf_vlen(t); i++) {
+		uint32_t off = btf_member_bit_offset(t, i);
+
+		if (!(off % 32) && off / 8 + 4 <= size && is_spin_lock(btf, m[i].type))
+			return (int32_t)(off / 8);
+	}
+	return -1;
+}
+
+static int32_t lock_in_datasec(const struct btf *btf, const struct btf_type *t,
+			       uint32_t size)
+{
+	const struct btf_var_secinfo *v = btf_var_secinfos(t);
+
+	for (uint16_t i = 0; i < btf_vlen(t); i++) {
+		const struct btf_type *var = btf__type_by_id(btf, v[i].type);
+
+		if (var && btf_is_var(var) && !(v[i].offset % 4) && v[i].offset + 4 <= size &&
+		    is_spin_lock(btf, var->type))
+			return (int32_t)v[i].offset;
+	}
+	return -1;
+}
+
+int32_t bpfx_map_lock_off(const struct bpfx_map *map)
+{
+	const struct btf *btf = map->obj ? map->obj->btf : NULL;
+	const struct btf_type *t;
+	int id;
+
+	if (!btf || !map->btf_value_type_id ||
+	    (map->type != BPF_MAP_TYPE_ARRAY && map->type != BPF_MAP_TYPE_HASH &&
+	     map->type != BPF_MAP_TYPE_LRU_HASH))
+		return -1;
+	id = btf__resolve_type(btf, map->btf_value_type_id);
+	t = id > 0 ? btf__type_by_id(btf, (uint32_t)id) : NULL;
+	if (t && btf_is_struct(t))
+		return lock_in_struct(btf, t, map->value_size);
+	if (t && btf_is_datasec(t))
+		return lock_in_datasec(btf, t, map->value_size);
+	return -1;
+}
+
 /* Global data: the section's bytes become the value at index 0. */
 static int init_data(struct bpfx_map *map)
 {
@@ -153,6 +216,7 @@ static int create_one(struct bpfx_object *obj, struct bpfx_map *map)
 	map->obj = obj;
 	map->nr_cpus = host_cpus(obj->nr_cpus);
 	map->priv = NULL;
+	map->lock_off = bpfx_map_lock_off(map);
 	err = ops->alloc(map);
 	if (err)
 		return err;

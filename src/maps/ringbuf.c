@@ -53,12 +53,13 @@ static struct rb_hdr *hdr_at(const struct ringbuf *rb, uint64_t pos)
 	return (struct rb_hdr *)(rb->data + (pos & rb->mask));
 }
 
-/* Could sample be a record's data?  (It lies past a header, in either mapping.) */
+/* Could sample be a record's data?  (It lies past a header, in either mapping, and
+ * records are 8-byte aligned: the header in front of it is an aligned word.) */
 static bool in_data(const struct ringbuf *rb, const void *sample)
 {
 	uintptr_t p = (uintptr_t)sample, d = (uintptr_t)rb->data;
 
-	return p >= d + BPF_RINGBUF_HDR_SZ && p < d + 2 * (rb->mask + 1);
+	return p >= d + BPF_RINGBUF_HDR_SZ && p < d + 2 * (rb->mask + 1) && !((p - d) & 7);
 }
 
 /* Bytes a record of len (header bits ignored) takes: header, data, padding to 8. */

@@ -23,40 +23,6 @@
 	(bpfx_obj_log((ld)->obj, BPFX_WARN, __VA_ARGS__), -BPFX_ERR_FORMAT)
 
 /* ---------------------------------------------------------------------------------
- * Program types.
- */
-
-/* "tc" matches "tc" and "tc/anything". */
-static bool sec_is(const char *sec, const char *base)
-{
-	size_t n = strlen(base);
-
-	return strncmp(sec, base, n) == 0 && (sec[n] == '\0' || sec[n] == '/');
-}
-
-enum bpfx_prog_type bpfx_prog_type_from_sec(const char *sec_name)
-{
-	if (!sec_name)
-		return BPFX_PROG_UNSPEC;
-	if (sec_name[0] == '?')     /* libbpf: not auto-loaded, same type */
-		sec_name++;
-	if (sec_is(sec_name, "tc") || sec_is(sec_name, "classifier") ||
-	    strncmp(sec_name, "tcx/", 4) == 0)
-		return BPFX_PROG_SCHED_CLS;
-	if (strcmp(sec_name, "action") == 0)
-		return BPFX_PROG_SCHED_ACT;
-	if (sec_is(sec_name, "xdp") || strcmp(sec_name, "xdp.frags") == 0)
-		return BPFX_PROG_XDP;
-	if (sec_is(sec_name, "socket"))
-		return BPFX_PROG_SOCKET_FILTER;
-	if (strcmp(sec_name, "syscall") == 0)
-		return BPFX_PROG_SYSCALL;
-	if (sec_is(sec_name, "mem"))
-		return BPFX_PROG_MEM;
-	return BPFX_PROG_UNSPEC;
-}
-
-/* ---------------------------------------------------------------------------------
  * Lookups shared with the other loader files.
  */
 
@@ -698,7 +664,8 @@ static int make_prog(struct bpfx_ld *ld, uint32_t fi)
 	prog->sec_name = strdup(sec);
 	if (!prog->name || !prog->sec_name)
 		return -ENOMEM;
-	prog->type = bpfx_prog_type_from_sec(sec);
+	prog->sec_def = bpfx_sec_def_find(sec);
+	prog->type = prog->sec_def ? prog->sec_def->type : BPFX_PROG_UNSPEC;
 	if (!f->global)
 		bpfx_program_reject(prog, -ENOTSUP,
 				    "sec '%s': program '%s' is static and not supported",

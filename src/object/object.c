@@ -253,7 +253,7 @@ static void load_program(struct bpfx_program *prog)
 		return;
 	if (prog->type == BPFX_PROG_UNSPEC) {
 		bpfx_program_reject(prog, -EINVAL,
-				    "prog '%s': section '%s' is not a program type bpfx runs",
+				    "prog '%s': missing BPF prog type, check ELF section name '%s'",
 				    prog->name, prog->sec_name);
 		return;
 	}
@@ -384,23 +384,6 @@ const char *bpfx_program__section_name(const struct bpfx_program *prog)
 enum bpfx_prog_type bpfx_program__type(const struct bpfx_program *prog)
 {
 	return prog ? prog->type : BPFX_PROG_UNSPEC;
-}
-
-const char *bpfx_prog_type_str(enum bpfx_prog_type type)
-{
-	static const char *const names[] = {
-		[BPFX_PROG_UNSPEC] = "unspec",
-		[BPFX_PROG_SOCKET_FILTER] = "socket_filter",
-		[BPFX_PROG_SCHED_CLS] = "sched_cls",
-		[BPFX_PROG_SCHED_ACT] = "sched_act",
-		[BPFX_PROG_XDP] = "xdp",
-		[BPFX_PROG_SYSCALL] = "syscall",
-		[BPFX_PROG_MEM] = "mem",
-	};
-
-	if ((unsigned int)type >= sizeof(names) / sizeof(names[0]))
-		return "unknown";
-	return names[type];
 }
 
 size_t bpfx_program__insn_cnt(const struct bpfx_program *prog)

@@ -27,7 +27,8 @@ struct btf;
 struct bpfx_exec;
 struct bpfx_func;
 struct bpfx_region;
-struct bpfx_dyn_regions;
+struct bpfx_obj_mem;
+struct bpfx_sec_def;
 
 /* One function of a linked program (func_info, or ELF symbols without BTF). */
 struct bpfx_func_info {
@@ -52,6 +53,7 @@ struct bpfx_program {
 	char *name;                     /* the main function's symbol */
 	char *sec_name;
 	enum bpfx_prog_type type;
+	const struct bpfx_sec_def *sec_def; /* its section's row; NULL if none */
 
 	struct bpf_insn *insns;         /* linked, see the banner */
 	uint32_t insn_cnt;
@@ -106,6 +108,7 @@ struct bpfx_map {
 
 	/* Set at load. */
 	const struct bpfx_map_ops *ops;
+	int32_t lock_off;             /* a struct bpf_spin_lock in the value, or -1 */
 	void *priv;
 	uint32_t nr_cpus;
 };
@@ -142,10 +145,14 @@ struct bpfx_object {
 	bool loaded;
 
 	/* Checked mode (exec/checked.c): map memory, sorted by start, built at load;
-	 * memory handed out while running (bpf_obj_new). */
+	 * memory handed out while running (bpf_obj_new, exec/obj_mem.c). */
 	struct bpfx_region *regions;
 	uint32_t region_cnt;
-	struct bpfx_dyn_regions *dyn;
+	struct bpfx_obj_mem *obj_mem;
+	/* bpf_spin_lock (helpers/map_helpers.c), atomically: the runs taking or holding a
+	 * lock, and how many times one started taking one. */
+	uint32_t spin_holders;
+	uint64_t spin_gen;
 };
 
 /* Message helpers: every message names the object (and program). */
@@ -158,8 +165,40 @@ void bpfx_obj_log(const struct bpfx_object *obj, enum bpfx_print_level level,
 int bpfx_object_parse(struct bpfx_object *obj);
 void bpfx_object_free_parsed(struct bpfx_object *obj);
 
+/* Program types and section names (object/prog_types.c).  A section name maps to a
+ * row of libbpf's section_defs: the program type and what the kernel needs to load
+ * it (expected attach type, load flags, how to find the attach target). */
+enum bpfx_sec_btf {                /* the kernel's attach_btf_id */
+	BPFX_SEC_BTF_NONE = 0,
+	BPFX_SEC_BTF_TP,           /* tp_btf/X: vmlinux typedef btf_trace_X */
+	BPFX_SEC_BTF_FUNC,         /* fentry/X: vmlinux function X */
+	BPFX_SEC_BTF_LSM,          /* lsm/X: vmlinux function bpf_lsm_X */
+	BPFX_SEC_BTF_ITER,         /* iter/X: vmlinux function bpf_iter_X */
+	BPFX_SEC_BTF_PROG,         /* freplace/X: a function of another program */
+	BPFX_SEC_BTF_STRUCT_OPS,   /* a member of a struct_ops map */
+};
+
+struct bpfx_sec_def {
+	const char *sec;           /* "x": exactly x; "x+": x or x/...; "x/": x/... */
+	enum bpfx_prog_type type;
+	uint32_t attach;           /* the kernel's expected_attach_type */
+	uint32_t flags;            /* BPF_F_SLEEPABLE, BPF_F_XDP_HAS_FRAGS */
+	enum bpfx_sec_btf btf;
+};
+
+/* The row for a section name (a leading '?' is ignored), NULL if none. */
+const struct bpfx_sec_def *bpfx_sec_def_find(const char *sec_name);
+/* The attach target a section names ("fentry/foo" -> "foo"), "" if none. */
+const char *bpfx_sec_def_target(const struct bpfx_sec_def *def, const char *sec_name);
 /* Program type from a section name ("tc", "xdp", ...), BPFX_PROG_UNSPEC if unknown. */
 enum bpfx_prog_type bpfx_prog_type_from_sec(const char *sec_name);
+/* The kernel's enum bpf_prog_type for a type; 0 when it has none (mem). */
+uint32_t bpfx_prog_type_kernel(enum bpfx_prog_type type);
+/* Whether the kernel's test run of the type takes a packet (data_in). */
+bool bpfx_prog_type_kernel_packet(enum bpfx_prog_type type);
+/* 0 when bpfx test-runs prog; else -EOPNOTSUPP (a type that cannot be test-run) or
+ * -EINVAL (a devmap/cpumap xdp program, as the kernel's test run), the reason in why. */
+int bpfx_prog_run_support(const struct bpfx_program *prog, char *why, size_t size);
 
 /* Program-level helpers shared by the stages. */
 int bpfx_program_func_at(const struct bpfx_program *prog, size_t insn_idx);

@@ -18,14 +18,22 @@
 #define EXC_CB_PREFIX "exception_callback:"
 #define MAX_CALL_FRAMES 8
 
-bool bpfx_is_throw_call(const struct bpfx_program *prog, const struct bpf_insn *insn)
+/* The name of the kfunc a (linked) kfunc call calls, or NULL. */
+static const char *kfunc_name(const struct bpfx_program *prog, const struct bpf_insn *insn)
 {
 	const struct bpfx_object *obj = prog->obj;
 
 	if (!bpfx_is_kfunc_call(insn) || insn->imm < 0 ||
 	    (uint32_t)insn->imm >= obj->extern_cnt)
-		return false;
-	return !strcmp(obj->externs[insn->imm].name, "bpf_throw");
+		return NULL;
+	return obj->externs[insn->imm].name;
+}
+
+bool bpfx_is_throw_call(const struct bpfx_program *prog, const struct bpf_insn *insn)
+{
+	const char *name = kfunc_name(prog, insn);
+
+	return name && !strcmp(name, "bpf_throw");
 }
 
 /* LD_ABS / LD_IND read an skb: only socket filters and tc programs have one. */
@@ -87,16 +95,16 @@ static int find_exc_cb(struct bpfx_program *prog)
 	cnt = count_exc_cb_tags(prog, &name);
 	if (!cnt)
 		return 0;
-	if (cnt > 1) {
-		bpfx_program_reject(prog, -EINVAL,
+	if (cnt > 1) {	/* btf_find_next_decl_tag()'s -EEXIST, passed on by the kernel */
+		bpfx_program_reject(prog, -EEXIST,
 				    "multiple exception callback tags for main subprog");
-		return -EINVAL;
+		return -EEXIST;
 	}
 	id = btf__find_by_name_kind(btf, name, BTF_KIND_FUNC);
-	if (id < 0) {
-		bpfx_program_reject(prog, -EINVAL,
+	if (id < 0) {	/* the kernel passes btf_find_by_name_kind()'s -ENOENT on */
+		bpfx_program_reject(prog, -ENOENT,
 				    "exception callback '%s' could not be found in BTF", name);
-		return -EINVAL;
+		return -ENOENT;
 	}
 	t = btf__type_by_id(btf, (uint32_t)id);
 	if (btf_vlen(t) != BTF_FUNC_GLOBAL) {
@@ -357,6 +365,31 @@ static int check_exc_cb_proto(struct bpfx_program *prog)
 	return 0;
 }
 
+/* Global functions are verified on their own and must return a scalar; the host
+ * kernel (6.18) still refuses void ones, which newer upstream accepts. */
+static int check_global_protos(struct bpfx_program *prog)
+{
+	const struct btf *btf = prog->obj->btf;
+
+	for (uint32_t i = 1; btf && i < prog->func_cnt; i++) {
+		const struct bpfx_func_info *fi = &prog->funcs[i];
+		const struct btf_type *func = btf__type_by_id(btf, fi->type_id);
+		const struct btf_type *proto = func ? btf__type_by_id(btf, func->type) : NULL;
+
+		if ((int)i == prog->exc_cb || !fi->global || !proto || !btf_is_func_proto(proto))
+			continue;
+		if (is_scalar_type(btf, proto->type))
+			continue;
+		bpfx_program_reject(prog, -EINVAL,
+				    "Global function %s() doesn't return scalar. Only those are supported.",
+				    fi->name);
+		bpfx_program_reject(prog, -EINVAL, "Caller passes invalid args into func#%u ('%s')",
+				    i, fi->name);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* --- the static call graph: check_max_stack_depth() ------------------------- */
 
 struct walk {
@@ -408,6 +441,102 @@ static int walk_sub(struct walk *w, int s, int depth)
 		}
 	}
 	w->on_path[s] = 0;
+	return err;
+}
+
+/* --- callbacks verified under a lock ------------------------------------------
+ *
+ * bpf_rbtree_add(root, node, less) needs the tree's bpf_spin_lock held, and the kernel
+ * verifies less() right there, lock held: a bpf_throw reachable from it is refused by
+ * do_check() ("function calls are not allowed while holding a lock"), before
+ * check_max_stack_depth() could name the throw in a callback.  The callback is the
+ * BPF_PSEUDO_FUNC loaded into R3 with no other write to R3 before the call, as clang
+ * emits it.
+ */
+static bool is_locking_cb_call(const struct bpfx_program *prog, const struct bpf_insn *insn)
+{
+	const char *name = kfunc_name(prog, insn);
+
+	return name && (!strcmp(name, "bpf_rbtree_add_impl") || !strcmp(name, "bpf_rbtree_add"));
+}
+
+/* The subprogram a BPF_PSEUDO_FUNC at insn i hands to bpf_rbtree_add(), or -1. */
+static int locked_cb_at(const struct bpfx_program *prog, const struct bpfx_prog_facts *f,
+			uint32_t i)
+{
+	const struct bpf_insn *ld = &prog->insns[i];
+	int s;
+
+	if (!bpfx_is_ld_imm64(ld) || ld->src_reg != BPF_PSEUDO_FUNC || ld->dst_reg != BPF_REG_3)
+		return -1;
+	s = sub_of(f, i);
+	if (s < 0)
+		return -1;
+	for (uint32_t j = i + 2; j < f->subs[s].end; j++) {
+		const struct bpf_insn *insn = &prog->insns[j];
+		uint8_t cls = BPFX_CLASS(insn->code);
+
+		if (cls == BPF_JMP || cls == BPF_JMP32) {
+			if (BPFX_OP(insn->code) != BPF_CALL || !is_locking_cb_call(prog, insn))
+				return -1;
+			return sub_at(f, (uint32_t)((int64_t)i + 1 + ld->imm));
+		}
+		if (insn->dst_reg == BPF_REG_3 && cls != BPF_ST && cls != BPF_STX)
+			return -1;
+		if (bpfx_is_ld_imm64(insn))
+			j++;
+	}
+	return -1;
+}
+
+/* Whether a bpf_throw is reachable from subprog root through bpf-to-bpf calls: a walk
+ * over subprograms, each visited once (queue and seen hold sub_cnt entries). */
+static bool reaches_throw(const struct bpfx_program *prog, const struct bpfx_prog_facts *f,
+			  int root, int *queue, uint8_t *seen)
+{
+	uint32_t head = 0, tail = 0;
+
+	memset(seen, 0, f->sub_cnt);
+	seen[root] = 1;
+	queue[tail++] = root;
+	while (head < tail) {
+		const struct bpfx_subprog *sub = &f->subs[queue[head++]];
+
+		for (uint32_t i = sub->start; i < sub->end; i++) {
+			const struct bpf_insn *insn = &prog->insns[i];
+			int callee;
+
+			if (bpfx_is_throw_call(prog, insn))
+				return true;
+			if (!bpfx_is_pseudo_call(insn))
+				continue;
+			callee = sub_at(f, (uint32_t)((int64_t)i + 1 + insn->imm));
+			if (callee >= 0 && !seen[callee]) {
+				seen[callee] = 1;
+				queue[tail++] = callee;
+			}
+		}
+	}
+	return false;
+}
+
+static int check_locked_cbs(struct bpfx_program *prog, const struct bpfx_prog_facts *f)
+{
+	int *queue = calloc(f->sub_cnt, sizeof(*queue));
+	uint8_t *seen = calloc(f->sub_cnt, 1);
+	int err = queue && seen ? 0 : -ENOMEM;
+
+	for (uint32_t i = 0; i < prog->insn_cnt && !err; i++) {
+		int s = locked_cb_at(prog, f, i);
+
+		if (s < 0 || !reaches_throw(prog, f, s, queue, seen))
+			continue;
+		bpfx_program_reject(prog, -EINVAL,
+				    "function calls are not allowed while holding a lock");
+		err = -EINVAL;
+	}
+	free(queue);
+	free(seen);
 	return err;
 }
 
@@ -468,6 +597,10 @@ int bpfx_verify_structure(struct bpfx_program *prog, struct bpfx_prog_facts *f)
 		err = check_cfg(prog);
 	if (!err && prog->exc_cb >= 0)
 		err = check_exc_cb_proto(prog);
+	if (!err)
+		err = check_global_protos(prog);
+	if (!err)
+		err = check_locked_cbs(prog, f);
 	if (!err) {
 		note_calls(prog, f);
 		err = check_call_graph(prog, f);

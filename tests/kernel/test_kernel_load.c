@@ -274,11 +274,29 @@ static void test_exception_cb(void)
 	btf__free(f.obj.btf);
 }
 
+/* kernel_msg_no_newline: the kernel prints "insn %d cannot call exception cb directly"
+ * with no newline, so the statistics line is glued to it; the key message is the
+ * message alone.  (Pure: runs without bpf().) */
+static void test_log_key(void)
+{
+	char key[128];
+
+	bpfx_kernel_log_key("0: R1=ctx() R10=fp0\ninsn 3 cannot call exception cb directly"
+			    "processed 7 insns (limit 1000000) max_states_per_insn 0\n",
+			    key, sizeof(key));
+	CHECK(!strcmp(key, "insn 3 cannot call exception cb directly"), "got '%s'", key);
+	bpfx_kernel_log_key("R1 invalid mem access 'scalar'\nprocessed 5 insns (limit 1000000)\n",
+			    key, sizeof(key));
+	CHECK(!strcmp(key, "R1 invalid mem access 'scalar'"), "got '%s'", key);
+}
+
 int main(void)
 {
 	char msg[200];
-	int err = bpfx_kernel_probe(msg, sizeof(msg));
+	int err;
 
+	test_log_key();
+	err = bpfx_kernel_probe(msg, sizeof(msg));
 	if (err) {
 		printf("SKIP: %s\n", msg);
 		return 77;

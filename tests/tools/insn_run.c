@@ -336,7 +336,7 @@ static void relocate(const struct bpf_insn *insns, size_t i, const struct layout
 	int64_t t, nt;
 
 	if (!by_imm && (!bpfx_opcodes[in->code].name ||
-			(kind != BPFX_K_JA && kind != BPFX_K_JCOND)))
+			(kind != BPFX_K_JA && kind != BPFX_K_JCOND && kind != BPFX_K_MAY_GOTO)))
 		return;
 	t = (int64_t)i + 1 + (by_imm ? in->imm : in->off);
 	nt = moved(t, l) - ni - 1;

@@ -388,7 +388,8 @@ static void test_judging(void)
 	CHECK(judge(failure, 2, &o, why, sizeof(why)) == TEST_PASS);
 	o.log = "0: (b7) r0 = 0\nsomething else\n";
 	CHECK(judge(failure, 2, &o, why, sizeof(why)) == TEST_FAIL);
-	CHECK_STR(why, "expected message not found: 'R1 invalid'");
+	CHECK_STR(why, "expected message not found: 'R1 invalid' "
+		       "(rejected: EACCES: something else)");
 
 	/* __success rejected: FAIL with the errno name and the log's key line, the
 	 * last one before the kernel verifier's statistics. */
@@ -402,6 +403,20 @@ static void test_judging(void)
 	o.log = NULL;
 	CHECK(judge(success, 2, &o, why, sizeof(why)) == TEST_FAIL);
 	CHECK_STR(why, "load failed: EACCES");
+	/* kernel_msg_no_newline: the kernel prints "insn %d cannot call exception cb
+	 * directly" with no newline, so its statistics follow on the same line. */
+	o.log = "insn 3 cannot call exception cb directlyprocessed 7 insns (limit 1000000) "
+		"max_states_per_insn 0\n";
+	CHECK(judge(success, 2, &o, why, sizeof(why)) == TEST_FAIL);
+	CHECK_STR(why, "load failed: EACCES: insn 3 cannot call exception cb directly");
+
+	/* An outcome that cannot be judged here (the kernel refused a program type it
+	 * cannot load before verifying it) is SKIP with its reason, whatever the spec. */
+	memset(&o, 0, sizeof(o));
+	o.load_err = -EPERM;
+	o.skip = "kernel: EPERM before verification";
+	CHECK(judge(failure, 2, &o, why, sizeof(why)) == TEST_SKIP);
+	CHECK_STR(why, "kernel: EPERM before verification");
 
 	/* __retval compared as 32 bits. */
 	memset(&o, 0, sizeof(o));
@@ -449,6 +464,27 @@ static void test_prechecks(void)
 	CHECK(test_precheck(&s, TEST_JITED, why, sizeof(why)) == TEST_SKIP);
 	test_spec_free(&s);
 	CHECK(parse(&s, jit, 1) == 0);
+	CHECK(test_precheck(&s, TEST_JITED, why, sizeof(why)) == TEST_PASS);
+	test_spec_free(&s);
+}
+
+/* annotations_skip_log_always: bpf_misc.h's __skip(reason) and __log_always, in its
+ * counted tag format, are known annotations: __skip makes the test SKIP with the
+ * reason before loading; __log_always changes nothing bpfx checks. */
+static void test_skip_and_log_always(void)
+{
+	const char *skip[] = { "comment:3:test_expect_success",
+			       "comment:4:test_skip=needs stack arguments" };
+	const char *always[] = { "comment:5:test_expect_success", "comment:6:test_log_always" };
+	struct test_spec s;
+	char why[128];
+
+	CHECK(parse(&s, skip, 2) == 0);
+	CHECK(test_precheck(&s, TEST_JITED, why, sizeof(why)) == TEST_SKIP);
+	CHECK_STR(why, "__skip: needs stack arguments");
+	test_spec_free(&s);
+	CHECK(parse(&s, always, 2) == 0);
+	CHECK(s.error[0] == '\0');
 	CHECK(test_precheck(&s, TEST_JITED, why, sizeof(why)) == TEST_PASS);
 	test_spec_free(&s);
 }
@@ -544,6 +580,7 @@ int main(void)
 	test_msgs();
 	test_judging();
 	test_prechecks();
+	test_skip_and_log_always();
 	test_json_escape();
 	test_json_writer();
 	if (failures) {

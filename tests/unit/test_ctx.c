@@ -692,12 +692,54 @@ static void test_mem(void)
 	CHECK_EQ(prep_err(BPFX_PROG_MEM, &o), -EFAULT);
 }
 
+/* raw_tp (bpf_prog_test_run_raw_tp): ctx_in only, at most 12 u64 arguments; data_in,
+ * data_out, ctx_out and repeat are EINVAL, as in the host kernel. */
+static void test_raw_tp(void)
+{
+	uint64_t in[13] = { 40, 2 }, out[2];
+	struct bpfx_run_opts o = { .sz = sizeof(o), .ctx_in = in, .ctx_size_in = 16 };
+	struct bpfx_result res = { 0 };
+	struct bpfx_run run;
+
+	CHECK_EQ(prep(&run, BPFX_PROG_RAW_TRACEPOINT, &o), 0);
+	CHECK(run.ctx != NULL && run.ctx != (void *)in);
+	CHECK_EQ(run.ctx_size, 16);
+	CHECK_EQ(((uint64_t *)run.ctx)[1], 2);
+	CHECK_EQ(run.ctx_ops->finish(&run, &o, &res), 0);
+	CHECK_EQ(res.ctx_size_out, 0);
+	run.ctx_ops->release(&run);
+
+	o = (struct bpfx_run_opts){ .sz = sizeof(o) };
+	CHECK_EQ(prep(&run, BPFX_PROG_RAW_TRACEPOINT, &o), 0);
+	CHECK(run.ctx == NULL);
+	run.ctx_ops->release(&run);
+	o = (struct bpfx_run_opts){ .sz = sizeof(o), .ctx_in = in, .ctx_size_in = 96 };
+	CHECK_EQ(prep_err(BPFX_PROG_RAW_TRACEPOINT, &o), 0);
+	o.ctx_size_in = 104;
+	CHECK_EQ(prep_err(BPFX_PROG_RAW_TRACEPOINT, &o), -EINVAL);
+	o = (struct bpfx_run_opts){ .sz = sizeof(o), .ctx_in = in, .ctx_size_in = 16,
+				    .ctx_out = out, .ctx_size_out = sizeof(out) };
+	CHECK_EQ(prep_err(BPFX_PROG_RAW_TRACEPOINT, &o), -EINVAL);
+	o = (struct bpfx_run_opts){ .sz = sizeof(o), .data_in = zeros, .data_size_in = 64 };
+	CHECK_EQ(prep_err(BPFX_PROG_RAW_TRACEPOINT, &o), -EINVAL);
+	o = (struct bpfx_run_opts){ .sz = sizeof(o), .repeat = 2 };
+	CHECK_EQ(prep_err(BPFX_PROG_RAW_TRACEPOINT, &o), -EINVAL);
+}
+
 static void test_ops_table(void)
 {
 	CHECK(bpfx_ctx_ops_for(BPFX_PROG_UNSPEC) == NULL);
 	CHECK(bpfx_ctx_ops_for(BPFX_PROG_SCHED_ACT) == bpfx_ctx_ops_for(BPFX_PROG_SCHED_CLS));
 	CHECK(bpfx_ctx_ops_for(BPFX_PROG_XDP) != NULL);
 	CHECK(bpfx_ctx_ops_for(BPFX_PROG_SOCKET_FILTER) != bpfx_ctx_ops_for(BPFX_PROG_XDP));
+	/* cgroup_skb and lwt programs get a socket filter's skb (no Ethernet header) */
+	CHECK(bpfx_ctx_ops_for(BPFX_PROG_CGROUP_SKB) ==
+	      bpfx_ctx_ops_for(BPFX_PROG_SOCKET_FILTER));
+	CHECK(bpfx_ctx_ops_for(BPFX_PROG_LWT_XMIT) ==
+	      bpfx_ctx_ops_for(BPFX_PROG_SOCKET_FILTER));
+	CHECK(bpfx_ctx_ops_for(BPFX_PROG_RAW_TRACEPOINT) != NULL);
+	CHECK(bpfx_ctx_ops_for(BPFX_PROG_KPROBE) == NULL);
+	CHECK(bpfx_ctx_ops_for(BPFX_PROG_FLOW_DISSECTOR) == NULL);
 }
 
 int main(void)
@@ -720,6 +762,7 @@ int main(void)
 	test_xdp_sync();
 	test_syscall();
 	test_mem();
+	test_raw_tp();
 	test_ops_table();
 	if (failures) {
 		fprintf(stderr, "test_ctx: %d failures\n", failures);

@@ -46,9 +46,11 @@ static void test_table(void)
 	for (int c = 0; c < 256; c++)
 		n += bpfx_opcodes[c].name != NULL;
 	/* ALU+ALU64: 2 x (12 ops x K/X + NEG) = 50; END 3; JMP+JMP32 conditional
-	 * 2 x 11 x 2 = 44; JA, gotol, CALL, EXIT 4; LD imm64 1; LD_ABS/IND 6;
+	 * 2 x 11 x 2 = 44; JA, gotol, may_goto, CALL, EXIT 5; LD imm64 1; LD_ABS/IND 6;
 	 * LDX/ST/STX x 4 sizes 12; MEMSX 3; ATOMIC W/DW 2. */
-	CHECK(n == 125, "%zu valid opcodes, want 125", n);
+	CHECK(n == 126, "%zu valid opcodes, want 126", n);
+	CHECK(bpfx_opcodes[0xe5].kind == BPFX_K_MAY_GOTO && bpfx_opcodes[0xed].name == NULL &&
+	      bpfx_opcodes[0xe6].name == NULL, "may_goto: JMP | JCOND | K only");
 	CHECK(!strcmp(bpfx_opcodes[0x07].name, "ALU64_ADD_K"), "0x07 %s", bpfx_opcodes[0x07].name);
 	CHECK(!strcmp(bpfx_opcodes[0xbc].name, "ALU_MOV_X"), "0xbc");
 	CHECK(bpfx_opcodes[0xd4].kind == BPFX_K_END, "0xd4 le");

@@ -621,12 +621,16 @@ static void test_reject(void)
 		CHECK_EQ(p->funcs[1].global, false);
 	}
 	CHECK_EQ(bpfx_object__load(obj), 0);
-	check_reject(obj, "missing_cb", -EINVAL,
+	/* missing_cb_enoent: the kernel's errno is btf_find_by_name_kind()'s -ENOENT */
+	check_reject(obj, "missing_cb", -ENOENT,
 		     "exception callback 'no_such_cb' could not be found in BTF");
 	check_reject(obj, "static_cb_prog", -EINVAL,
 		     "exception callback 'static_cb' must have global linkage");
 	check_reject(obj, "hidden_cb_prog", -EINVAL,
 		     "exception callback 'hidden_cb' must have global linkage");
+	/* multiple_cb_tags_eexist: the kernel fails this load with -EEXIST (from
+	 * btf_find_next_decl_tag()), not -EINVAL */
+	check_reject(obj, "two_cbs", -EEXIST, "multiple exception callback tags for main subprog");
 	bpfx_object__close(obj);
 out:
 	free(buf);

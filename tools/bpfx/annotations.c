@@ -188,6 +188,13 @@ static int tag_description(struct test_spec *spec, const char *val,
 	return spec->description ? 0 : -ENOMEM;
 }
 
+static int tag_skip(struct test_spec *spec, const char *val, struct parse_state *ps)
+{
+	free(spec->skip);
+	spec->skip = strdup(val);
+	return spec->skip ? 0 : -ENOMEM;
+}
+
 static int tag_failure(struct test_spec *spec, const char *val, struct parse_state *ps)
 {
 	spec->expect_failure = true;
@@ -439,6 +446,8 @@ static const struct tag_rule {
 	{ "test_expect_stdout_unpriv", true, false, tag_none },
 	{ "test_linear_size", true, false, tag_linear_size },
 	{ "test_state_freq", false, false, tag_none },
+	{ "test_log_always", false, false, tag_none },   /* print the log: no effect here */
+	{ "test_skip", true, false, tag_skip },
 };
 
 /* ---- parsing ----------------------------------------------------------------- */
@@ -552,9 +561,11 @@ void test_spec_free(struct test_spec *spec)
 	}
 	free(spec->msgs);
 	free(spec->description);
+	free(spec->skip);
 	spec->msgs = NULL;
 	spec->msg_cnt = 0;
 	spec->description = NULL;
+	spec->skip = NULL;
 }
 
 /* ---- checking ------------------------------------------------------------------ */
@@ -656,6 +667,10 @@ uint32_t test_current_arch(void)
 enum test_verdict test_precheck(const struct test_spec *spec, unsigned runtime, char *why,
 				size_t why_size)
 {
+	if (spec->skip) {
+		snprintf(why, why_size, "__skip: %s", spec->skip);
+		return TEST_SKIP;
+	}
 	if (spec->arch_mask && !(spec->arch_mask & test_current_arch())) {
 		snprintf(why, why_size, "__arch: not for this architecture");
 		return TEST_SKIP;
@@ -677,6 +692,18 @@ static enum test_verdict passed(const struct test_spec *spec, char *why, size_t 
 	return TEST_SKIP;
 }
 
+/* After "expected message not found: ...", what the load said instead. */
+static void append_rejection(const struct test_outcome *o, char *why, size_t size)
+{
+	size_t n = strlen(why);
+	char line[200];
+
+	cli_key_line(o->log, line, sizeof(line));
+	if (n + 1 < size)
+		snprintf(why + n, size - n, " (rejected: %s%s%s)", cli_errno_name(o->load_err),
+			 line[0] ? ": " : "", line);
+}
+
 static enum test_verdict judge_failure(const struct test_spec *spec,
 				       const struct test_outcome *o, char *why, size_t size)
 {
@@ -688,8 +715,10 @@ static enum test_verdict judge_failure(const struct test_spec *spec,
 		snprintf(why, size, "loaded, but __failure expects a rejection");
 		return TEST_FAIL;
 	}
-	if (!test_msgs_check(spec, o->log, why, size))
+	if (!test_msgs_check(spec, o->log, why, size)) {
+		append_rejection(o, why, size);
 		return TEST_FAIL;
+	}
 	return passed(spec, why, size);
 }
 
@@ -715,6 +744,10 @@ enum test_verdict test_judge(const struct test_spec *spec, const struct test_out
 	char line[200], msg[256];
 
 	why[0] = '\0';
+	if (o->skip) {
+		snprintf(why, why_size, "%s", o->skip);
+		return TEST_SKIP;
+	}
 	if (spec->expect_failure)
 		return judge_failure(spec, o, why, why_size);
 	if (o->load_err) {

@@ -55,6 +55,7 @@ struct test_spec {
 	uint32_t arch_mask;    /* 0: any architecture */
 	uint32_t load_mask;    /* 0: any (TEST_JITED | TEST_NO_JITED) */
 	char *description;
+	char *skip;            /* __skip(reason): report SKIP with it, do not load */
 	struct test_msg *msgs; /* in source order */
 	size_t msg_cnt;
 	char unsupported[192]; /* checks bpfx cannot make ("__xlated, __jited"), or "" */
@@ -70,6 +71,7 @@ struct test_outcome {
 	int run_err;       /* 0, or why the run could not complete */
 	char *run_msg;     /* the run's fault message, malloc'ed or NULL */
 	uint32_t retval;
+	const char *skip;  /* why this outcome cannot be judged here (static), or NULL */
 };
 
 enum test_verdict {
@@ -103,14 +105,15 @@ bool test_msgs_check(const struct test_spec *spec, const char *log, char *why,
 /* Whether test_loader would run the program after a successful load. */
 bool test_should_run(const struct test_spec *spec);
 
-/* Before loading: SKIP (with why) for an architecture or load mode that does not
- * apply, else TEST_PASS meaning "go on".  runtime is TEST_JITED or TEST_NO_JITED. */
+/* Before loading: SKIP (with why) for __skip, or an architecture or load mode that
+ * does not apply, else TEST_PASS meaning "go on".  runtime is TEST_JITED or TEST_NO_JITED. */
 enum test_verdict test_precheck(const struct test_spec *spec, unsigned runtime,
 				char *why, size_t why_size);
 
 /* The verdict for an outcome, with the reason for FAIL and SKIP in why.  A load that
  * succeeded while __failure was expected is SKIP ("needs the verifier") unless
- * o->verified; so are unmatched messages of a successful load. */
+ * o->verified; so are unmatched messages of a successful load; so is any outcome with
+ * o->skip set. */
 enum test_verdict test_judge(const struct test_spec *spec, const struct test_outcome *o,
 			     char *why, size_t why_size);
 

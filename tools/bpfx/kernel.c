@@ -209,8 +209,8 @@ static void free_input(struct kinput *in)
 }
 
 /* The kernel side's input: the given data, else the library's default for the
- * kernel program type (64 zero bytes for packets, nothing otherwise); syscall
- * programs never get data, as in 'bpfx run'. */
+ * kernel program type (64 zero bytes for packets, nothing otherwise); programs that
+ * take only a context (syscall, raw_tp) never get data, as in 'bpfx run'. */
 static void kernel_opts(const struct kargs *a, const struct bpfx_program *prog,
 			const struct kinput *in, struct bpfx_run_opts *ro)
 {
@@ -221,7 +221,7 @@ static void kernel_opts(const struct kargs *a, const struct bpfx_program *prog,
 		ro->ctx_in = in->ctx;
 		ro->ctx_size_in = (uint32_t)in->ctx_size;
 	}
-	if (in->data && bpfx_program__type(prog) != BPFX_PROG_SYSCALL) {
+	if (in->data && bpfx_prog_type_input(bpfx_program__type(prog)) != BPFX_INPUT_CTX) {
 		ro->data_in = in->data;
 		ro->data_size_in = (uint32_t)in->data_size;
 	}
@@ -505,7 +505,7 @@ static void bpfx_side_run(const struct kargs *a, const struct bpfx_program *prog
 	if (b->load_err)
 		return;
 	kernel_opts(a, prog, in, &ro);
-	if (!ro.data_in && bpfx_program__type(prog) != BPFX_PROG_SYSCALL) {
+	if (!ro.data_in && bpfx_prog_type_input(bpfx_program__type(prog)) == BPFX_INPUT_DATA) {
 		ro.data_in = zeros;               /* 'bpfx run's default */
 		ro.data_size_in = sizeof(zeros);
 	}
@@ -555,10 +555,15 @@ static enum verdict compare(const struct bpfx_side *b, const struct bpfx_kernel_
 		return DIFFER;
 	}
 	if (!b_ok) {
-		if (same_message(b, k))
-			return SAME;
-		snprintf(why, size, "message");
-		return DIFFER;
+		if (!same_message(b, k)) {
+			snprintf(why, size, "message");
+			return DIFFER;
+		}
+		if (b->load_err != -k->err) {	/* what bpf(BPF_PROG_LOAD) users see */
+			snprintf(why, size, "errno");
+			return DIFFER;
+		}
+		return SAME;
 	}
 	if (!b->run_err && k->status == BPFX_KERNEL_RAN) {
 		if (b->res.retval == k->retval)
@@ -677,31 +682,52 @@ static enum verdict apply_known(const struct kargs *a, const struct bpfx_program
 	return v == DIFFER ? KNOWN : v == SAME ? STALE : v;
 }
 
-static int diff_object(const struct kargs *a, struct bpfx_object *obj,
-		       const struct kinput *in, struct diff_state *d)
+/* bpfx's side of one program, in an object loaded for it alone (fresh maps and
+ * global data), as the kernel side loads each program alone: programs run earlier
+ * must not leave map state behind.  The object's messages were printed once already. */
+static int diff_program(const struct kargs *a, const char *name, const struct kinput *in,
+			const struct bpfx_kernel_result *k)
 {
+	struct cli_log log = { .max_level = -1 };
+	struct bpfx_object *obj = cli_open(a->cmd, a->obj_path, &log, NULL);
 	struct bpfx_program *prog;
 	struct bpfx_side b;
 	enum verdict v;
 	char why[64];
+	int err;
+
+	if (!obj)
+		return CLI_FAIL;
+	err = bpfx_object__load(obj);
+	prog = err ? NULL : bpfx_object__find_program(obj, name);
+	if (!prog) {
+		cli_err(a->cmd, "cannot load '%s' in bpfx: %s", a->obj_path,
+			bpfx_strerror(err ? err : -ENOENT));
+		bpfx_object__close(obj);
+		return CLI_FAIL;
+	}
+	bpfx_side_run(a, prog, in, &b);
+	v = apply_known(a, prog, compare(&b, k, why, sizeof(why)));
+	print_diff(a, prog, &b, k, v, why);
+	bpfx_object__close(obj);
+	return v == DIFFER || v == STALE ? CLI_FAIL : 0;
+}
+
+static int diff_object(const struct kargs *a, struct bpfx_object *obj,
+		       const struct kinput *in, struct diff_state *d)
+{
+	struct bpfx_program *prog;
 	uint32_t i = 0;
-	int status, err;
+	int status, ret;
 
 	status = diff_kernel_side(a, obj, in, d);
 	if (status)
 		return status;
-	err = bpfx_object__load(obj);
-	if (err) {
-		cli_err(a->cmd, "cannot load '%s' in bpfx: %s", a->obj_path, bpfx_strerror(err));
-		return CLI_FAIL;
-	}
 	bpfx_object__for_each_program(prog, obj) {
 		if (wanted(a, prog)) {
-			bpfx_side_run(a, prog, in, &b);
-			v = apply_known(a, prog, compare(&b, &d->k[i], why, sizeof(why)));
-			print_diff(a, prog, &b, &d->k[i], v, why);
-			if (v == DIFFER || v == STALE)
-				status = CLI_FAIL;
+			ret = diff_program(a, bpfx_program__name(prog), in, &d->k[i]);
+			if (ret)
+				status = ret;
 		}
 		i++;
 	}
@@ -753,11 +779,22 @@ static char *dup_or_null(const char *s)
 	return s ? strdup(s) : NULL;
 }
 
+/* EPERM with no log: the kernel refused the program before its verifier ran (on the
+ * development machines, fentry/fexit/freplace for want of BPF trampolines).  Not a
+ * verdict on the program. */
+static bool refused_unverified(const struct bpfx_kernel_result *r)
+{
+	return !r->loaded && r->err == EPERM && (!r->log || !r->log[0]);
+}
+
 static void fill_outcome(const struct bpfx_kernel_result *r, struct test_outcome *o)
 {
 	o->verified = true;
 	o->load_err = r->loaded ? 0 : -r->err;
 	o->log = dup_or_null(r->log);
+	if (refused_unverified(r))
+		o->skip = "kernel: EPERM before verification (this kernel cannot load the "
+			  "program type here, e.g. fentry/fexit without BPF trampolines)";
 	if (r->status == BPFX_KERNEL_RAN) {
 		o->ran = true;
 		o->retval = r->retval;

@@ -218,6 +218,10 @@ static void print_text(const struct run_args *a, const struct bpfx_program *prog
 		printf("%s: stopped: %s\n", name, res->fault[0] ? res->fault : bpfx_strerror(err));
 		return;
 	}
+	if (err == -EOPNOTSUPP && res->fault[0]) {
+		printf("%s: not run: %s\n", name, res->fault);
+		return;
+	}
 	if (err) {
 		printf("%s: run failed: %s%s%s\n", name, bpfx_strerror(err),
 		       res->fault[0] ? ": " : "", res->fault);
@@ -335,11 +339,17 @@ static void set_input(const struct run_args *a, const struct bpfx_program *prog,
 		ro->ctx_in = in->ctx;
 		ro->ctx_size_in = (uint32_t)in->ctx_size;
 	}
-	if (bpfx_program__type(prog) == BPFX_PROG_SYSCALL) {
+	switch (bpfx_prog_type_input(bpfx_program__type(prog))) {
+	case BPFX_INPUT_DATA:
+		break;
+	case BPFX_INPUT_CTX:
 		if (in->data_given)
-			cli_err("run", "%s: syscall programs take --ctx only; data ignored",
-				bpfx_program__name(prog));
+			cli_err("run", "%s: %s programs take --ctx only; data ignored",
+				bpfx_program__name(prog),
+				bpfx_prog_type_str(bpfx_program__type(prog)));
 		return;
+	default:
+		return;           /* cannot be test-run: the run says why */
 	}
 	ro->data_in = in->data;
 	ro->data_size_in = (uint32_t)in->data_size;

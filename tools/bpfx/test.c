@@ -114,7 +114,7 @@ static void run_test_prog(const struct bpfx_program *prog, struct test_outcome *
 	struct bpfx_result res;
 
 	memset(&res, 0, sizeof(res));
-	if (bpfx_program__type(prog) != BPFX_PROG_SYSCALL) {
+	if (bpfx_prog_type_input(bpfx_program__type(prog)) == BPFX_INPUT_DATA) {
 		ro.data_in = in;
 		ro.data_size_in = sizeof(in);
 		ro.data_out = out;

@@ -60,6 +60,7 @@ const char *cli_errno_name(int err)
 		{ EAGAIN, "EAGAIN" },   { EIO, "EIO" },         { EBADF, "EBADF" },
 		{ ENODEV, "ENODEV" },   { EISDIR, "EISDIR" },   { EFBIG, "EFBIG" },
 		{ ENXIO, "ENXIO" },     { EOVERFLOW, "EOVERFLOW" }, { EDOM, "EDOM" },
+		{ ESRCH, "ESRCH" },     /* an extern not found, as libbpf reports it */
 	};
 	static _Thread_local char buf[24];
 	size_t i;
@@ -104,6 +105,19 @@ static bool is_stats_line(const char *line, size_t len)
 	return false;
 }
 
+/* The line without a statistics line glued to its end (the kernel prints a few
+ * messages without a newline, e.g. "insn %d cannot call exception cb directly"). */
+static size_t unglue_stats(const char *line, size_t len)
+{
+	static const char glued[] = "processed ";
+	size_t k = sizeof(glued) - 1;
+
+	for (size_t i = 1; i + k < len; i++)
+		if (strncmp(line + i, glued, k) == 0 && line[i + k] >= '0' && line[i + k] <= '9')
+			return i;
+	return len;
+}
+
 void cli_key_line(const char *log, char *buf, size_t size)
 {
 	const char *line = log, *key = NULL, *nl;
@@ -116,7 +130,7 @@ void cli_key_line(const char *log, char *buf, size_t size)
 			len--;
 		if (len && !is_stats_line(line, len)) {
 			key = line;
-			key_len = len;
+			key_len = unglue_stats(line, len);
 		}
 		line = nl ? nl + 1 : NULL;
 	}
