@@ -809,20 +809,22 @@ static int mem_prepare(struct bpfx_run *run, const struct bpfx_run_opts *o, char
 		       size_t size)
 {
 	int ret = check_opts(o, err, size);
+	const uint8_t *data;
+	uint32_t len;
 
 	if (ret)
 		return ret;
 	if (o->ctx_in || o->ctx_out)
 		return reject(err, size, EINVAL, "mem programs take no context (ctx_in, ctx_out)");
-	if (!o->data_in && o->data_size_in)
-		return reject(err, size, EFAULT, "data_in is NULL but data_size_in is %u",
-			      o->data_size_in);
-	run->ctx = calloc(1, o->data_size_in ? o->data_size_in : 1);
+	ret = packet_in(o, &data, &len, err, size);   /* the same default: 64 zero bytes */
+	if (ret)
+		return ret;
+	run->ctx = calloc(1, len ? len : 1);
 	if (!run->ctx)
 		return reject(err, size, ENOMEM, "cannot allocate the memory");
-	if (o->data_size_in)
-		memcpy(run->ctx, o->data_in, o->data_size_in);
-	run->ctx_size = o->data_size_in;
+	if (len)
+		memcpy(run->ctx, data, len);
+	run->ctx_size = len;
 	return 0;
 }
 

@@ -17,6 +17,7 @@
 #include "input.h"
 #include "json.h"
 #include "known.h"
+#include "prog_input.h"
 
 #define CLI_NOKERNEL 3   /* the kernel's bpf() is not available here */
 #define TAIL_LINES 10    /* log lines shown without --log */
@@ -25,23 +26,11 @@ struct kargs {
 	const char *cmd;         /* "kernel run" or "diff" */
 	const char *obj_path;
 	const char *prog_name;
-	const char *data_path;
-	const char *ctx_path;
-	uint64_t data_size;
-	bool have_data_size;
-	uint64_t repeat;
-	bool have_repeat;
+	struct prog_input_opts in;
 	bool json;
 	bool full_log;
 	const char *known_path;  /* diff: deliberate differences (--known) */
 	struct known_list known;
-};
-
-struct kinput {
-	void *data;              /* NULL: the default for the program's type */
-	size_t data_size;
-	void *ctx;
-	size_t ctx_size;
 };
 
 static void kernel_usage(FILE *f)
@@ -89,35 +78,17 @@ static void diff_usage(FILE *f)
 
 /* ---- arguments ------------------------------------------------------------- */
 
-enum { OPT_DATA = 256, OPT_DATA_SIZE, OPT_CTX, OPT_REPEAT, OPT_JSON, OPT_LOG, OPT_KNOWN };
-
-static int number_arg(const struct kargs *a, const char *opt, const char *s, uint64_t min,
-		      uint64_t max, uint64_t *out)
-{
-	if (input_parse_u64(s, max, out) && *out >= min)
-		return 0;
-	cli_err(a->cmd, "%s: '%s' is not a number from %" PRIu64 " to %" PRIu64, opt, s,
-		min, max);
-	return CLI_USAGE;
-}
+enum { OPT_JSON = 256, OPT_LOG, OPT_KNOWN };
 
 static int parse_option(struct kargs *a, int c)
 {
 	switch (c) {
 	case 'p': a->prog_name = optarg; return 0;
-	case OPT_DATA: a->data_path = optarg; return 0;
-	case OPT_CTX: a->ctx_path = optarg; return 0;
 	case OPT_JSON: a->json = true; return 0;
 	case OPT_LOG: a->full_log = true; return 0;
 	case OPT_KNOWN: a->known_path = optarg; return 0;
-	case OPT_DATA_SIZE:
-		a->have_data_size = true;
-		return number_arg(a, "--data-size", optarg, 0, INPUT_MAX_FILE, &a->data_size);
-	case OPT_REPEAT:
-		a->have_repeat = true;
-		return number_arg(a, "--repeat", optarg, 1, UINT32_MAX, &a->repeat);
 	}
-	return CLI_USAGE;
+	return prog_input_option(a->cmd, &a->in, c, optarg) == 0 ? 0 : CLI_USAGE;
 }
 
 static int check_operands(struct kargs *a, int argc, char **argv)
@@ -130,12 +101,8 @@ static int check_operands(struct kargs *a, int argc, char **argv)
 		cli_err(a->cmd, "one object at a time (got '%s' too)", argv[optind + 1]);
 		return CLI_USAGE;
 	}
-	if (a->data_path && a->have_data_size) {
-		cli_err(a->cmd, "--data and --data-size cannot be used together");
-		return CLI_USAGE;
-	}
 	a->obj_path = argv[optind];
-	return 0;
+	return prog_input_check(a->cmd, &a->in);
 }
 
 /* 0 when usable, -1 after --help, else the exit status. */
@@ -143,10 +110,7 @@ static int parse_args(struct kargs *a, int argc, char **argv, void (*usage)(FILE
 {
 	static const struct option longopts[] = {
 		{ "prog", required_argument, NULL, 'p' },
-		{ "data", required_argument, NULL, OPT_DATA },
-		{ "data-size", required_argument, NULL, OPT_DATA_SIZE },
-		{ "ctx", required_argument, NULL, OPT_CTX },
-		{ "repeat", required_argument, NULL, OPT_REPEAT },
+		PROG_INPUT_LONGOPTS,
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "log", no_argument, NULL, OPT_LOG },
 		{ "known", required_argument, NULL, OPT_KNOWN },
@@ -169,62 +133,6 @@ static int parse_args(struct kargs *a, int argc, char **argv, void (*usage)(FILE
 			return err;
 	}
 	return check_operands(a, argc, argv);
-}
-
-static int read_input(const struct kargs *a, const char *opt, const char *path,
-		      void **buf, size_t *size)
-{
-	int err = input_read_file(path, INPUT_MAX_FILE, buf, size);
-
-	if (err == -EFBIG)
-		cli_err(a->cmd, "%s: '%s' is larger than %u bytes", opt, path,
-			INPUT_MAX_FILE);
-	else if (err)
-		cli_err(a->cmd, "%s: cannot read '%s': %s", opt, path, strerror(-err));
-	return err ? CLI_FAIL : 0;
-}
-
-static int load_input(const struct kargs *a, struct kinput *in)
-{
-	memset(in, 0, sizeof(*in));
-	if (a->ctx_path && read_input(a, "--ctx", a->ctx_path, &in->ctx, &in->ctx_size))
-		return CLI_FAIL;
-	if (a->data_path)
-		return read_input(a, "--data", a->data_path, &in->data, &in->data_size);
-	if (!a->have_data_size)
-		return 0;
-	in->data_size = a->data_size;
-	in->data = calloc(1, in->data_size ? in->data_size : 1);
-	if (!in->data) {
-		cli_err(a->cmd, "out of memory");
-		return CLI_FAIL;
-	}
-	return 0;
-}
-
-static void free_input(struct kinput *in)
-{
-	free(in->data);
-	free(in->ctx);
-}
-
-/* The kernel side's input: the given data, else the library's default for the
- * kernel program type (64 zero bytes for packets, nothing otherwise); programs that
- * take only a context (syscall, raw_tp) never get data, as in 'bpfx run'. */
-static void kernel_opts(const struct kargs *a, const struct bpfx_program *prog,
-			const struct kinput *in, struct bpfx_run_opts *ro)
-{
-	memset(ro, 0, sizeof(*ro));
-	ro->sz = sizeof(*ro);
-	ro->repeat = a->have_repeat ? (uint32_t)a->repeat : 0;
-	if (in->ctx) {
-		ro->ctx_in = in->ctx;
-		ro->ctx_size_in = (uint32_t)in->ctx_size;
-	}
-	if (in->data && bpfx_prog_type_input(bpfx_program__type(prog)) != BPFX_INPUT_CTX) {
-		ro->data_in = in->data;
-		ro->data_size_in = (uint32_t)in->data_size;
-	}
 }
 
 /* What bpfx_program__kernel_run() returns when the kernel cannot be used. */
@@ -372,7 +280,7 @@ static void json_kernel(struct json_writer *w, const char *key,
 /* ---- bpfx kernel run ------------------------------------------------------------ */
 
 static int kernel_run_prog(const struct kargs *a, const struct bpfx_program *prog,
-			   const struct kinput *in)
+			   const struct prog_input *in)
 {
 	struct bpfx_kernel_opts ko = { .sz = sizeof(ko), .full_log = a->full_log };
 	struct bpfx_kernel_result r;
@@ -381,7 +289,7 @@ static int kernel_run_prog(const struct kargs *a, const struct bpfx_program *pro
 	char line[700];
 	int err;
 
-	kernel_opts(a, prog, in, &ro);
+	prog_input_run_opts(a->cmd, &a->in, in, prog, &ro);
 	err = bpfx_program__kernel_run(prog, &ro, &ko, &r);
 	if (err) {
 		cli_err(a->cmd, "%s: %s", bpfx_program__name(prog), strerror(-err));
@@ -392,11 +300,11 @@ static int kernel_run_prog(const struct kargs *a, const struct bpfx_program *pro
 		json_begin_object(&w, NULL);
 		json_string(&w, "prog", bpfx_program__name(prog));
 		json_string(&w, "section", bpfx_program__section_name(prog));
-		json_kernel(&w, NULL, &r, a->have_repeat, a->full_log);
+		json_kernel(&w, NULL, &r, a->in.have_repeat, a->full_log);
 		json_end_object(&w);
 		fputc('\n', stdout);
 	} else {
-		kernel_outcome(&r, a->have_repeat, line, sizeof(line));
+		kernel_outcome(&r, a->in.have_repeat, line, sizeof(line));
 		printf("%s: %s\n", bpfx_program__name(prog), line);
 		if (r.status == BPFX_KERNEL_REJECTED || (a->full_log && r.log))
 			print_log(r.log, a->full_log);
@@ -408,7 +316,7 @@ static int kernel_run_prog(const struct kargs *a, const struct bpfx_program *pro
 }
 
 static int kernel_run_object(const struct kargs *a, struct bpfx_object *obj,
-			     const struct kinput *in)
+			     const struct prog_input *in)
 {
 	struct bpfx_program *prog;
 	int status = check_prog_name(a, obj), s;
@@ -436,7 +344,7 @@ static int kernel_run(int argc, char **argv)
 	struct kargs a = { .cmd = "kernel run" };
 	struct bpfx_object *obj;
 	struct cli_log log;
-	struct kinput in;
+	struct prog_input in = { 0 };
 	int status;
 
 	status = parse_args(&a, argc, argv, kernel_usage);
@@ -448,12 +356,12 @@ static int kernel_run(int argc, char **argv)
 		cli_err(a.cmd, "--known is an option of 'bpfx diff'");
 		return CLI_USAGE;
 	}
-	if (load_input(&a, &in))
+	if (prog_input_load(a.cmd, &a.in, &in))
 		return CLI_FAIL;
 	obj = open_quiet(&a, &log);
 	status = obj ? kernel_run_object(&a, obj, &in) : CLI_FAIL;
 	bpfx_object__close(obj);
-	free_input(&in);
+	prog_input_free(&in);
 	return status;
 }
 
@@ -494,9 +402,8 @@ enum verdict { SAME, DIFFER, SKIP, KNOWN, STALE };
 static const char *const verdict_str[] = { "SAME", "DIFFER", "SKIP", "KNOWN", "STALE" };
 
 static void bpfx_side_run(const struct kargs *a, const struct bpfx_program *prog,
-			  const struct kinput *in, struct bpfx_side *b)
+			  const struct prog_input *in, struct bpfx_side *b)
 {
-	static const uint8_t zeros[TEST_DATA_LEN];
 	struct bpfx_run_opts ro;
 
 	memset(b, 0, sizeof(*b));
@@ -504,11 +411,7 @@ static void bpfx_side_run(const struct kargs *a, const struct bpfx_program *prog
 	b->log = bpfx_program__load_log(prog);
 	if (b->load_err)
 		return;
-	kernel_opts(a, prog, in, &ro);
-	if (!ro.data_in && bpfx_prog_type_input(bpfx_program__type(prog)) == BPFX_INPUT_DATA) {
-		ro.data_in = zeros;               /* 'bpfx run's default */
-		ro.data_size_in = sizeof(zeros);
-	}
+	prog_input_run_opts(a->cmd, &a->in, in, prog, &ro);
 	b->run_err = bpfx_program__run(prog, &ro, &b->res);
 	b->res.fault[sizeof(b->res.fault) - 1] = '\0';
 }
@@ -618,14 +521,14 @@ static void print_diff(const struct kargs *a, const struct bpfx_program *prog,
 		json_string(&w, "differs_in", why[0] && (v == DIFFER || v == KNOWN) ? why : NULL);
 		json_string(&w, "known_reason", known_reason(&a->known, a->obj_path,
 							     bpfx_program__name(prog)));
-		json_bpfx(&w, b, a->have_repeat, a->full_log);
-		json_kernel(&w, "kernel", k, a->have_repeat, a->full_log);
+		json_bpfx(&w, b, a->in.have_repeat, a->full_log);
+		json_kernel(&w, "kernel", k, a->in.have_repeat, a->full_log);
 		json_end_object(&w);
 		fputc('\n', stdout);
 		return;
 	}
-	bpfx_outcome(b, a->have_repeat, bo, sizeof(bo));
-	kernel_outcome(k, a->have_repeat, ko, sizeof(ko));
+	bpfx_outcome(b, a->in.have_repeat, bo, sizeof(bo));
+	kernel_outcome(k, a->in.have_repeat, ko, sizeof(ko));
 	printf("%s: %s%s%s%s | bpfx: %s | kernel: %s\n", bpfx_program__name(prog),
 	       verdict_str[v], why[0] ? " (" : "", why, why[0] ? ")" : "", bo, ko);
 	if (v == KNOWN || v == STALE)
@@ -646,7 +549,7 @@ struct diff_state {
 
 /* The kernel first, on the object as opened; then bpfx loads it. */
 static int diff_kernel_side(const struct kargs *a, struct bpfx_object *obj,
-			    const struct kinput *in, struct diff_state *d)
+			    const struct prog_input *in, struct diff_state *d)
 {
 	struct bpfx_kernel_opts ko = { .sz = sizeof(ko), .full_log = a->full_log };
 	struct bpfx_program *prog;
@@ -661,7 +564,7 @@ static int diff_kernel_side(const struct kargs *a, struct bpfx_object *obj,
 		return CLI_FAIL;
 	bpfx_object__for_each_program(prog, obj) {
 		if (wanted(a, prog)) {
-			kernel_opts(a, prog, in, &ro);
+			prog_input_run_opts(a->cmd, &a->in, in, prog, &ro);
 			err = bpfx_program__kernel_run(prog, &ro, &ko, &d->k[i]);
 			if (err) {
 				cli_err(a->cmd, "%s: kernel: %s", bpfx_program__name(prog),
@@ -685,7 +588,7 @@ static enum verdict apply_known(const struct kargs *a, const struct bpfx_program
 /* bpfx's side of one program, in an object loaded for it alone (fresh maps and
  * global data), as the kernel side loads each program alone: programs run earlier
  * must not leave map state behind.  The object's messages were printed once already. */
-static int diff_program(const struct kargs *a, const char *name, const struct kinput *in,
+static int diff_program(const struct kargs *a, const char *name, const struct prog_input *in,
 			const struct bpfx_kernel_result *k)
 {
 	struct cli_log log = { .max_level = -1 };
@@ -714,7 +617,7 @@ static int diff_program(const struct kargs *a, const char *name, const struct ki
 }
 
 static int diff_object(const struct kargs *a, struct bpfx_object *obj,
-		       const struct kinput *in, struct diff_state *d)
+		       const struct prog_input *in, struct diff_state *d)
 {
 	struct bpfx_program *prog;
 	uint32_t i = 0;
@@ -741,7 +644,7 @@ int cmd_diff(int argc, char **argv)
 	struct diff_state d = { 0 };
 	struct bpfx_object *obj;
 	struct cli_log log;
-	struct kinput in;
+	struct prog_input in = { 0 };
 	uint32_t i;
 	int status;
 
@@ -755,7 +658,7 @@ int cmd_diff(int argc, char **argv)
 		if (status)
 			return status;
 	}
-	if (load_input(&a, &in)) {
+	if (prog_input_load(a.cmd, &a.in, &in)) {
 		known_free(&a.known);
 		return CLI_FAIL;
 	}
@@ -767,7 +670,7 @@ int cmd_diff(int argc, char **argv)
 		bpfx_kernel_result__free(&d.k[i]);
 	free(d.k);
 	bpfx_object__close(obj);
-	free_input(&in);
+	prog_input_free(&in);
 	known_free(&a.known);
 	return status;
 }

@@ -12,30 +12,17 @@
 
 #include "cli.h"
 #include "input.h"
+#include "prog_input.h"
 #include "json.h"
 
 struct run_args {
 	const char *obj_path;
 	const char *prog_name;
-	const char *data_path;
-	const char *ctx_path;
-	uint64_t data_size;
-	bool have_data_size;
-	uint64_t repeat;
-	bool have_repeat;
+	struct prog_input_opts in;
 	uint64_t budget;
 	bool json;
 	bool checked;
 	bool verbose;
-};
-
-/* The bytes programs get: --data, --data-size zeroes, or TEST_DATA_LEN zeroes. */
-struct run_input {
-	void *data;
-	size_t data_size;
-	bool data_given;
-	void *ctx;
-	size_t ctx_size;
 };
 
 static void run_usage(FILE *f)
@@ -56,38 +43,19 @@ static void run_usage(FILE *f)
 		TEST_DATA_LEN);
 }
 
-static int number_arg(const char *opt, const char *s, uint64_t min, uint64_t max,
-		      uint64_t *out)
-{
-	if (input_parse_u64(s, max, out) && *out >= min)
-		return 0;
-	cli_err("run", "%s: '%s' is not a number from %" PRIu64 " to %" PRIu64, opt, s, min,
-		max);
-	return CLI_USAGE;
-}
-
-enum { OPT_DATA = 256, OPT_DATA_SIZE, OPT_CTX, OPT_REPEAT, OPT_JSON, OPT_CHECKED,
-       OPT_BUDGET };
+enum { OPT_JSON = 256, OPT_CHECKED, OPT_BUDGET };
 
 static int parse_option(struct run_args *a, int c)
 {
 	switch (c) {
 	case 'p': a->prog_name = optarg; return 0;
-	case OPT_DATA: a->data_path = optarg; return 0;
-	case OPT_CTX: a->ctx_path = optarg; return 0;
 	case OPT_JSON: a->json = true; return 0;
 	case OPT_CHECKED: a->checked = true; return 0;
 	case 'v': a->verbose = true; return 0;
-	case OPT_DATA_SIZE:
-		a->have_data_size = true;
-		return number_arg("--data-size", optarg, 0, INPUT_MAX_FILE, &a->data_size);
-	case OPT_REPEAT:
-		a->have_repeat = true;
-		return number_arg("--repeat", optarg, 1, UINT32_MAX, &a->repeat);
 	case OPT_BUDGET:
-		return number_arg("--insn-budget", optarg, 1, UINT64_MAX, &a->budget);
+		return prog_input_number("run", "--insn-budget", optarg, 1, UINT64_MAX, &a->budget);
 	}
-	return CLI_USAGE;
+	return prog_input_option("run", &a->in, c, optarg) == 0 ? 0 : CLI_USAGE;
 }
 
 /* 0 when the arguments are usable, -1 after --help, else the exit status. */
@@ -95,10 +63,7 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "prog", required_argument, NULL, 'p' },
-		{ "data", required_argument, NULL, OPT_DATA },
-		{ "data-size", required_argument, NULL, OPT_DATA_SIZE },
-		{ "ctx", required_argument, NULL, OPT_CTX },
-		{ "repeat", required_argument, NULL, OPT_REPEAT },
+		PROG_INPUT_LONGOPTS,
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "checked", no_argument, NULL, OPT_CHECKED },
 		{ "insn-budget", required_argument, NULL, OPT_BUDGET },
@@ -129,42 +94,8 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 		cli_err("run", "one object at a time (got '%s' too)", argv[optind + 1]);
 		return CLI_USAGE;
 	}
-	if (a->data_path && a->have_data_size) {
-		cli_err("run", "--data and --data-size cannot be used together");
-		return CLI_USAGE;
-	}
 	a->obj_path = argv[optind];
-	return 0;
-}
-
-static int read_input_file(const char *opt, const char *path, void **buf, size_t *size)
-{
-	int err = input_read_file(path, INPUT_MAX_FILE, buf, size);
-
-	if (err == -EFBIG)
-		cli_err("run", "%s: '%s' is larger than %u bytes", opt, path, INPUT_MAX_FILE);
-	else if (err)
-		cli_err("run", "%s: cannot read '%s': %s", opt, path, strerror(-err));
-	return err ? CLI_FAIL : 0;
-}
-
-static int load_input(const struct run_args *a, struct run_input *in)
-{
-	memset(in, 0, sizeof(*in));
-	if (a->ctx_path && read_input_file("--ctx", a->ctx_path, &in->ctx, &in->ctx_size))
-		return CLI_FAIL;
-	if (a->data_path) {
-		in->data_given = true;
-		return read_input_file("--data", a->data_path, &in->data, &in->data_size);
-	}
-	in->data_given = a->have_data_size;
-	in->data_size = a->have_data_size ? a->data_size : TEST_DATA_LEN;
-	in->data = calloc(1, in->data_size ? in->data_size : 1);
-	if (!in->data) {
-		cli_err("run", "out of memory");
-		return CLI_FAIL;
-	}
-	return 0;
+	return prog_input_check("run", &a->in);
 }
 
 /* ---- text output ----------------------------------------------------------- */
@@ -228,7 +159,7 @@ static void print_text(const struct run_args *a, const struct bpfx_program *prog
 		return;
 	}
 	printf("%s: retval %u (r0 0x%" PRIx64 ")", name, res->retval, res->r0);
-	if (a->have_repeat)
+	if (a->in.have_repeat)
 		printf(", %" PRIu64 " ns/run", res->duration_ns);
 	printf("\n");
 	if (res->threw)
@@ -302,7 +233,7 @@ static void json_result(struct json_writer *w, const struct run_args *a, int err
 		json_null(w, "exception");
 	json_null(w, "fault");
 	json_uint(w, "insn_cnt", res->insn_cnt);
-	if (a->have_repeat)
+	if (a->in.have_repeat)
 		json_uint(w, "ns_per_run", res->duration_ns);
 }
 
@@ -332,31 +263,8 @@ static void print_json(const struct run_args *a, const struct bpfx_program *prog
 
 /* ---- running ------------------------------------------------------------------- */
 
-static void set_input(const struct run_args *a, const struct bpfx_program *prog,
-		      const struct run_input *in, struct bpfx_run_opts *ro)
-{
-	if (in->ctx) {
-		ro->ctx_in = in->ctx;
-		ro->ctx_size_in = (uint32_t)in->ctx_size;
-	}
-	switch (bpfx_prog_type_input(bpfx_program__type(prog))) {
-	case BPFX_INPUT_DATA:
-		break;
-	case BPFX_INPUT_CTX:
-		if (in->data_given)
-			cli_err("run", "%s: %s programs take --ctx only; data ignored",
-				bpfx_program__name(prog),
-				bpfx_prog_type_str(bpfx_program__type(prog)));
-		return;
-	default:
-		return;           /* cannot be test-run: the run says why */
-	}
-	ro->data_in = in->data;
-	ro->data_size_in = (uint32_t)in->data_size;
-}
-
 static int run_prog(const struct run_args *a, const struct bpfx_program *prog,
-		    const struct run_input *in)
+		    const struct prog_input *in)
 {
 	struct bpfx_run_opts ro = { .sz = sizeof(ro) };
 	int load_err = bpfx_program__load_error(prog);
@@ -365,8 +273,7 @@ static int run_prog(const struct run_args *a, const struct bpfx_program *prog,
 
 	memset(&res, 0, sizeof(res));
 	if (!load_err) {
-		set_input(a, prog, in, &ro);
-		ro.repeat = (uint32_t)a->repeat;
+		prog_input_run_opts("run", &a->in, in, prog, &ro);
 		ro.insn_budget = a->budget;
 		ro.checked = a->checked;
 		err = bpfx_program__run(prog, &ro, &res);
@@ -383,7 +290,7 @@ static int run_prog(const struct run_args *a, const struct bpfx_program *prog,
 }
 
 static int run_object(const struct run_args *a, struct bpfx_object *obj,
-		      const struct run_input *in)
+		      const struct prog_input *in)
 {
 	struct bpfx_program *prog;
 	int status = CLI_OK, err;
@@ -415,7 +322,7 @@ int cmd_run(int argc, char **argv)
 	struct run_args a = { 0 };
 	struct cli_log log = { .max_level = BPFX_INFO };
 	struct bpfx_object *obj;
-	struct run_input in;
+	struct prog_input in = { 0 };
 	int status;
 
 	status = parse_args(&a, argc, argv);
@@ -423,7 +330,7 @@ int cmd_run(int argc, char **argv)
 		return status < 0 ? CLI_OK : status;
 	if (a.verbose)
 		log.max_level = BPFX_DEBUG;
-	status = load_input(&a, &in);
+	status = prog_input_load("run", &a.in, &in);
 	if (status)
 		goto out;
 	obj = cli_open("run", a.obj_path, &log, a.json ? stderr : stdout);
@@ -434,7 +341,6 @@ int cmd_run(int argc, char **argv)
 	status = run_object(&a, obj, &in);
 	bpfx_object__close(obj);
 out:
-	free(in.data);
-	free(in.ctx);
+	prog_input_free(&in);
 	return status;
 }
