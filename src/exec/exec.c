@@ -68,6 +68,11 @@ static int fix_call(struct fixup *fx, struct bpf_insn *insn)
 		f = resolve_extern(prog, insn->imm);
 		if (!f)
 			return -ESRCH;
+		if (f->generic && !bpfx_prog_type_generic_kfuncs(prog->type)) {
+			bpfx_program_reject(prog, -EACCES, "calling kernel function %s is not allowed",
+					    f->name);
+			return -EACCES;
+		}
 	} else {
 		if (insn->imm == BPF_FUNC_tail_call) {
 			insn->src_reg = BPFX_CALL_TAIL;

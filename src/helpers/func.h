@@ -24,6 +24,8 @@ struct bpfx_func {
 	uint32_t id;                 /* helper number; 0 for kfuncs */
 	bpfx_func_fn fn;
 	struct bpfx_func_sig sig;
+	bool generic;                /* a kfunc of the kernel's generic set: only the program
+				      * types bpfx_prog_type_generic_kfuncs() names may call it */
 };
 
 /* Define a builtin: `BPFX_FN(ktime_get_ns) { ... }`, with r1..r5 and run in scope.
@@ -35,6 +37,11 @@ struct bpfx_func {
 #define BPFX_FUNC_ENTRY(fname, fid, fret, ...)                                         \
 	{ .name = "bpf_" #fname, .id = (fid), .fn = bpfx_fn_##fname,                    \
 	  .sig = { .ret = (fret), .args = { __VA_ARGS__ } } }
+
+/* The same, for a kfunc of the kernel's generic set. */
+#define BPFX_GENERIC_KFUNC_ENTRY(fname, fret, ...)                                     \
+	{ .name = "bpf_" #fname, .id = 0, .fn = bpfx_fn_##fname,                        \
+	  .sig = { .ret = (fret), .args = { __VA_ARGS__ } }, .generic = true }
 
 /* Per-file tables, one in each file of helpers/. */
 struct bpfx_func_list {

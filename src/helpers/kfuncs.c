@@ -25,7 +25,7 @@ BPFX_FN(throw)
 }
 
 const struct bpfx_func bpfx_kfunc_throw =
-	BPFX_FUNC_ENTRY(throw, 0, BPFX_RET_NORETURN, BPFX_ARG_ANY);
+	BPFX_GENERIC_KFUNC_ENTRY(throw, BPFX_RET_NORETURN, BPFX_ARG_ANY);
 
 /* --- bpf_obj_new / bpf_obj_drop ------------------------------------------------------
  *
@@ -193,8 +193,8 @@ BPFX_FN(iter_num_destroy)
 
 /* bpf_throw is not listed: see bpfx_kfunc_throw in func.h. */
 static const struct bpfx_func funcs[] = {
-	BPFX_FUNC_ENTRY(obj_new_impl, 0, BPFX_RET_MEM_OR_NULL, BPFX_ARG_ANY, BPFX_ARG_ANY),
-	BPFX_FUNC_ENTRY(obj_drop_impl, 0, BPFX_RET_VOID, BPFX_ARG_PTR, BPFX_ARG_ANY),
+	BPFX_GENERIC_KFUNC_ENTRY(obj_new_impl, BPFX_RET_MEM_OR_NULL, BPFX_ARG_ANY, BPFX_ARG_ANY),
+	BPFX_GENERIC_KFUNC_ENTRY(obj_drop_impl, BPFX_RET_VOID, BPFX_ARG_PTR, BPFX_ARG_ANY),
 	BPFX_FUNC_ENTRY(rcu_read_lock, 0, BPFX_RET_VOID),
 	BPFX_FUNC_ENTRY(rcu_read_unlock, 0, BPFX_RET_VOID),
 	BPFX_FUNC_ENTRY(preempt_disable, 0, BPFX_RET_VOID),

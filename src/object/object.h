@@ -192,6 +192,8 @@ const struct bpfx_sec_def *bpfx_sec_def_find(const char *sec_name);
 const char *bpfx_sec_def_target(const struct bpfx_sec_def *def, const char *sec_name);
 /* Program type from a section name ("tc", "xdp", ...), BPFX_PROG_UNSPEC if unknown. */
 enum bpfx_prog_type bpfx_prog_type_from_sec(const char *sec_name);
+/* May programs of this type call the kernel's generic kfuncs (bpf_throw, ...)? */
+bool bpfx_prog_type_generic_kfuncs(enum bpfx_prog_type type);
 /* The kernel's enum bpf_prog_type for a type; 0 when it has none (mem). */
 uint32_t bpfx_prog_type_kernel(enum bpfx_prog_type type);
 /* Whether the kernel's test run of the type takes a packet (data_in). */

@@ -43,48 +43,50 @@ struct type_info {
 	uint8_t input;             /* enum bpfx_run_input, in bpfx */
 	uint8_t run;               /* enum run_kind */
 	bool packet;               /* the kernel's test run takes data_in */
+	bool generic_kfuncs;       /* may call the kernel's generic kfunc set (bpf_throw,
+				    * bpf_obj_new, ...), as the host kernel (6.18) allows */
 };
 
-#define T(bpfx, nm, ktype, in, r, pkt) \
-	[BPFX_PROG_##bpfx] = { nm, ktype, BPFX_INPUT_##in, RUN_##r, pkt }
+#define T(bpfx, nm, ktype, in, r, pkt, gen) \
+	[BPFX_PROG_##bpfx] = { nm, ktype, BPFX_INPUT_##in, RUN_##r, pkt, gen }
 
 static const struct type_info types[] = {
-	T(UNSPEC, "unspec", 0, NONE, NEVER, false),
-	T(SOCKET_FILTER, "socket_filter", BPF_PROG_TYPE_SOCKET_FILTER, DATA, OK, true),
-	T(SCHED_CLS, "sched_cls", BPF_PROG_TYPE_SCHED_CLS, DATA, OK, true),
-	T(SCHED_ACT, "sched_act", BPF_PROG_TYPE_SCHED_ACT, DATA, OK, true),
-	T(XDP, "xdp", BPF_PROG_TYPE_XDP, DATA, OK, true),
-	T(SYSCALL, "syscall", BPF_PROG_TYPE_SYSCALL, CTX, OK, false),
-	T(MEM, "mem", 0, DATA, OK, false),
-	T(CGROUP_SKB, "cgroup_skb", BPF_PROG_TYPE_CGROUP_SKB, DATA, OK, true),
-	T(RAW_TRACEPOINT, "raw_tracepoint", BPF_PROG_TYPE_RAW_TRACEPOINT, CTX, OK, false),
-	T(LWT_IN, "lwt_in", BPF_PROG_TYPE_LWT_IN, DATA, OK, true),
-	T(LWT_OUT, "lwt_out", BPF_PROG_TYPE_LWT_OUT, DATA, OK, true),
-	T(LWT_XMIT, "lwt_xmit", BPF_PROG_TYPE_LWT_XMIT, DATA, OK, true),
-	T(LWT_SEG6LOCAL, "lwt_seg6local", BPF_PROG_TYPE_LWT_SEG6LOCAL, NONE, NEVER, false),
-	T(FLOW_DISSECTOR, "flow_dissector", BPF_PROG_TYPE_FLOW_DISSECTOR, NONE, NOT_YET, true),
-	T(SK_LOOKUP, "sk_lookup", BPF_PROG_TYPE_SK_LOOKUP, NONE, NOT_YET, false),
-	T(NETFILTER, "netfilter", K_PROG_TYPE_NETFILTER, NONE, NOT_YET, true),
-	T(KPROBE, "kprobe", BPF_PROG_TYPE_KPROBE, NONE, NEVER, false),
-	T(TRACEPOINT, "tracepoint", BPF_PROG_TYPE_TRACEPOINT, NONE, NEVER, false),
-	T(PERF_EVENT, "perf_event", BPF_PROG_TYPE_PERF_EVENT, NONE, NEVER, false),
+	T(UNSPEC, "unspec", 0, NONE, NEVER, false, false),
+	T(SOCKET_FILTER, "socket_filter", BPF_PROG_TYPE_SOCKET_FILTER, DATA, OK, true, false),
+	T(SCHED_CLS, "sched_cls", BPF_PROG_TYPE_SCHED_CLS, DATA, OK, true, true),
+	T(SCHED_ACT, "sched_act", BPF_PROG_TYPE_SCHED_ACT, DATA, OK, true, false),
+	T(XDP, "xdp", BPF_PROG_TYPE_XDP, DATA, OK, true, true),
+	T(SYSCALL, "syscall", BPF_PROG_TYPE_SYSCALL, CTX, OK, false, true),
+	T(MEM, "mem", 0, DATA, OK, false, true),
+	T(CGROUP_SKB, "cgroup_skb", BPF_PROG_TYPE_CGROUP_SKB, DATA, OK, true, true),
+	T(RAW_TRACEPOINT, "raw_tracepoint", BPF_PROG_TYPE_RAW_TRACEPOINT, CTX, OK, false, false),
+	T(LWT_IN, "lwt_in", BPF_PROG_TYPE_LWT_IN, DATA, OK, true, false),
+	T(LWT_OUT, "lwt_out", BPF_PROG_TYPE_LWT_OUT, DATA, OK, true, false),
+	T(LWT_XMIT, "lwt_xmit", BPF_PROG_TYPE_LWT_XMIT, DATA, OK, true, false),
+	T(LWT_SEG6LOCAL, "lwt_seg6local", BPF_PROG_TYPE_LWT_SEG6LOCAL, NONE, NEVER, false, false),
+	T(FLOW_DISSECTOR, "flow_dissector", BPF_PROG_TYPE_FLOW_DISSECTOR, NONE, NOT_YET, true, false),
+	T(SK_LOOKUP, "sk_lookup", BPF_PROG_TYPE_SK_LOOKUP, NONE, NOT_YET, false, false),
+	T(NETFILTER, "netfilter", K_PROG_TYPE_NETFILTER, NONE, NOT_YET, true, false),
+	T(KPROBE, "kprobe", BPF_PROG_TYPE_KPROBE, NONE, NEVER, false, false),
+	T(TRACEPOINT, "tracepoint", BPF_PROG_TYPE_TRACEPOINT, NONE, NEVER, false, true),
+	T(PERF_EVENT, "perf_event", BPF_PROG_TYPE_PERF_EVENT, NONE, NEVER, false, true),
 	T(RAW_TRACEPOINT_WRITABLE, "raw_tracepoint_writable",
-	  BPF_PROG_TYPE_RAW_TRACEPOINT_WRITABLE, NONE, NEVER, false),
-	T(TRACING, "tracing", BPF_PROG_TYPE_TRACING, NONE, NEVER, false),
-	T(LSM, "lsm", BPF_PROG_TYPE_LSM, NONE, NEVER, false),
-	T(EXT, "ext", BPF_PROG_TYPE_EXT, NONE, NEVER, false),
-	T(STRUCT_OPS, "struct_ops", BPF_PROG_TYPE_STRUCT_OPS, NONE, HOOKS, false),
-	T(CGROUP_SOCK, "cgroup_sock", BPF_PROG_TYPE_CGROUP_SOCK, NONE, NEVER, false),
+	  BPF_PROG_TYPE_RAW_TRACEPOINT_WRITABLE, NONE, NEVER, false, false),
+	T(TRACING, "tracing", BPF_PROG_TYPE_TRACING, NONE, NEVER, false, true),
+	T(LSM, "lsm", BPF_PROG_TYPE_LSM, NONE, NEVER, false, true),
+	T(EXT, "ext", BPF_PROG_TYPE_EXT, NONE, NEVER, false, true),
+	T(STRUCT_OPS, "struct_ops", BPF_PROG_TYPE_STRUCT_OPS, NONE, HOOKS, false, true),
+	T(CGROUP_SOCK, "cgroup_sock", BPF_PROG_TYPE_CGROUP_SOCK, NONE, NEVER, false, true),
 	T(CGROUP_SOCK_ADDR, "cgroup_sock_addr", BPF_PROG_TYPE_CGROUP_SOCK_ADDR, NONE, NEVER,
-	  false),
-	T(CGROUP_SOCKOPT, "cgroup_sockopt", BPF_PROG_TYPE_CGROUP_SOCKOPT, NONE, NEVER, false),
-	T(CGROUP_SYSCTL, "cgroup_sysctl", BPF_PROG_TYPE_CGROUP_SYSCTL, NONE, NEVER, false),
-	T(CGROUP_DEVICE, "cgroup_device", BPF_PROG_TYPE_CGROUP_DEVICE, NONE, NEVER, false),
-	T(SOCK_OPS, "sock_ops", BPF_PROG_TYPE_SOCK_OPS, NONE, NEVER, false),
-	T(SK_SKB, "sk_skb", BPF_PROG_TYPE_SK_SKB, NONE, NEVER, false),
-	T(SK_MSG, "sk_msg", BPF_PROG_TYPE_SK_MSG, NONE, NEVER, false),
-	T(SK_REUSEPORT, "sk_reuseport", BPF_PROG_TYPE_SK_REUSEPORT, NONE, NEVER, false),
-	T(LIRC_MODE2, "lirc_mode2", BPF_PROG_TYPE_LIRC_MODE2, NONE, NEVER, false),
+	  false, true),
+	T(CGROUP_SOCKOPT, "cgroup_sockopt", BPF_PROG_TYPE_CGROUP_SOCKOPT, NONE, NEVER, false, true),
+	T(CGROUP_SYSCTL, "cgroup_sysctl", BPF_PROG_TYPE_CGROUP_SYSCTL, NONE, NEVER, false, true),
+	T(CGROUP_DEVICE, "cgroup_device", BPF_PROG_TYPE_CGROUP_DEVICE, NONE, NEVER, false, true),
+	T(SOCK_OPS, "sock_ops", BPF_PROG_TYPE_SOCK_OPS, NONE, NEVER, false, true),
+	T(SK_SKB, "sk_skb", BPF_PROG_TYPE_SK_SKB, NONE, NEVER, false, false),
+	T(SK_MSG, "sk_msg", BPF_PROG_TYPE_SK_MSG, NONE, NEVER, false, false),
+	T(SK_REUSEPORT, "sk_reuseport", BPF_PROG_TYPE_SK_REUSEPORT, NONE, NEVER, false, false),
+	T(LIRC_MODE2, "lirc_mode2", BPF_PROG_TYPE_LIRC_MODE2, NONE, NEVER, false, false),
 };
 
 #undef T
@@ -101,6 +103,13 @@ const char *bpfx_prog_type_str(enum bpfx_prog_type type)
 	const struct type_info *t = type_info(type);
 
 	return t ? t->name : "unknown";
+}
+
+bool bpfx_prog_type_generic_kfuncs(enum bpfx_prog_type type)
+{
+	const struct type_info *t = type_info(type);
+
+	return t && t->generic_kfuncs;
 }
 
 enum bpfx_run_input bpfx_prog_type_input(enum bpfx_prog_type type)
