@@ -325,8 +325,13 @@ BPFX_API uint32_t bpfx_map__value_size(const struct bpfx_map *map);
 BPFX_API uint32_t bpfx_map__max_entries(const struct bpfx_map *map);
 BPFX_API uint32_t bpfx_map__flags(const struct bpfx_map *map);
 
-/* Flags for update: BPF_ANY (0), BPF_NOEXIST (1), BPF_EXIST (2). */
+/* Flags for update: BPF_ANY (0), BPF_NOEXIST (1), BPF_EXIST (2), and BPF_F_LOCK (4)
+ * for lookup and update: the value is copied under its struct bpf_spin_lock (-EINVAL
+ * when the value has none).  Waiting for a lock gives -EDEADLK when nobody holds it
+ * (a program wrote the lock word) or after a second. */
 BPFX_API int bpfx_map__lookup_elem(struct bpfx_map *map, const void *key, void *value);
+BPFX_API int bpfx_map__lookup_elem_flags(struct bpfx_map *map, const void *key,
+					 void *value, uint64_t flags);
 BPFX_API int bpfx_map__update_elem(struct bpfx_map *map, const void *key,
 				   const void *value, uint64_t flags);
 BPFX_API int bpfx_map__delete_elem(struct bpfx_map *map, const void *key);

@@ -40,8 +40,14 @@ struct bpfx_pkt {
 	uint32_t frags_len;      /* frag i at frags + i * BPFX_XDP_FRAME_SIZE (a page each) */
 	uint8_t *mac;            /* skb mac and network headers; NULL: the test-run */
 	uint8_t *net;            /* layout (buf + BPFX_SKB_HEADROOM, + ETH_HLEN) */
+	uint16_t trans;          /* skb->transport_header + 1, from buf; 0 is the kernel's */
+				 /* ~0, "not set" (a test run's).  A u16 as the kernel's: */
+				 /* helpers/pkt.c says why that matters */
 	uint8_t ip_summed;       /* skb: CHECKSUM_NONE (0) in a test run; bpf_csum_level */
 	uint8_t csum_level;      /* may make it CHECKSUM_UNNECESSARY (1) with a level */
+	uint16_t mac_len;        /* skb->mac_len: 0 in a test run; the VLAN helpers set it */
+	bool encap;              /* skb->encapsulation: set by bpf_skb_adjust_room */
+	uint64_t sk_cookie;      /* the test run's socket's cookie, given on first use */
 };
 
 /* The test run's packet layout (exec/ctx.c), for helpers that move data/data_end.

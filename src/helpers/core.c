@@ -116,6 +116,18 @@ BPFX_FN(get_current_uid_gid)
 	return (uint64_t)getgid() << 32 | getuid();
 }
 
+/* The kernel returns the current task_struct's address, which a program may only
+ * pass on (to bpf_probe_read_kernel and the like).  bpfx has no task_struct: it
+ * returns a stable opaque value per thread, an address in the kernel half of the
+ * address space (the direct map, where task_structs live) that is never memory a
+ * program may touch, so that any read of it fails as a bad kernel address does. */
+#define TASK_BASE 0xffff888000000000ull
+
+BPFX_FN(get_current_task)
+{
+	return TASK_BASE | (uint64_t)(uint32_t)syscall(SYS_gettid) << 14;
+}
+
 /* strscpy_pad of the thread's name into buf[size]. */
 BPFX_FN(get_current_comm)
 {
@@ -656,17 +668,20 @@ static uint64_t probe_err(uint64_t addr)
 	return addr >= 0xffff800000000000ull ? (uint64_t)-EFAULT : (uint64_t)-ERANGE;
 }
 
+int bpfx_probe_read_kernel(struct bpfx_run *run, void *dst, uint64_t src, uint32_t size)
+{
+	if (read_nofault(run, dst, src, size))
+		return 0;
+	memset(dst, 0, size);
+	return (int)(int64_t)probe_err(src);
+}
+
 /* bpf_probe_read_kernel(dst, size, ptr): on a bad address dst is zeroed.  In
  * checked mode only memory the program may touch reads. */
 BPFX_FN(probe_read_kernel)
 {
-	void *dst = (void *)(uintptr_t)r1;
-	uint32_t size = (uint32_t)r2;
-
-	if (read_nofault(run, dst, r3, size))
-		return 0;
-	memset(dst, 0, size);
-	return probe_err(r3);
+	return (uint64_t)(int64_t)bpfx_probe_read_kernel(run, (void *)(uintptr_t)r1,
+							 r3, (uint32_t)r2);
 }
 
 /* bpf_probe_read_kernel_str(dst, size, ptr): the bytes stored with the NUL (size
@@ -846,6 +861,7 @@ static const struct bpfx_func funcs[] = {
 	BPFX_FUNC_ENTRY(get_numa_node_id, BPF_FUNC_get_numa_node_id, BPFX_RET_INTEGER),
 	BPFX_FUNC_ENTRY(get_current_pid_tgid, BPF_FUNC_get_current_pid_tgid, BPFX_RET_INTEGER),
 	BPFX_FUNC_ENTRY(get_current_uid_gid, BPF_FUNC_get_current_uid_gid, BPFX_RET_INTEGER),
+	BPFX_FUNC_ENTRY(get_current_task, BPF_FUNC_get_current_task, BPFX_RET_INTEGER),
 	BPFX_FUNC_ENTRY(get_current_comm, BPF_FUNC_get_current_comm, BPFX_RET_INTEGER,
 			BPFX_ARG_PTR_TO_UNINIT, BPFX_ARG_SIZE),
 	BPFX_FUNC_ENTRY(loop, BPF_FUNC_loop, BPFX_RET_INTEGER,

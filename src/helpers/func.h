@@ -81,6 +81,11 @@ bool bpfx_func_sig_valid(const struct bpfx_func_sig *sig);
 const struct bpfx_func *bpfx_func_helper(const struct bpfx_func_table *t, uint32_t id);
 const struct bpfx_func *bpfx_func_kfunc(const struct bpfx_func_table *t, const char *name);
 
+/* bpf_probe_read_kernel_common() for the helpers and kfuncs that read memory a
+ * program names (helpers/core.c): 0, or -EFAULT / -ERANGE as the kernel's reads
+ * fail, with dst zeroed.  In checked mode only memory the program may touch reads. */
+int bpfx_probe_read_kernel(struct bpfx_run *run, void *dst, uint64_t src, uint32_t size);
+
 /* The kfunc that throws; the engines recognise it by address.  It is not in the
  * bpfx_kfuncs array (a named object cannot also be an array element): the table
  * adds this object itself, so bpfx_func_kfunc(t, "bpf_throw") == &bpfx_kfunc_throw. */

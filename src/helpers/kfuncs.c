@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * kfuncs.c - the builtin kfuncs: bpf_throw, bpf_obj_new/drop, the RCU, preempt and
- * IRQ markers, and the open-coded number iterator (bpf_for, bpf_repeat).  Kfuncs are
- * found by name, so every entry here has id 0.
+ * IRQ markers, and the open-coded number and bits iterators (bpf_for, bpf_repeat,
+ * bpf_for_each(bits, ...)).  Kfuncs are found by name, so every entry here has id 0.
  */
 #include <bpf/btf.h>
 #include <errno.h>
@@ -191,6 +191,145 @@ BPFX_FN(iter_num_destroy)
 	return 0;
 }
 
+/* --- the bits iterator (kernel/bpf/helpers.c) -------------------------------------
+ *
+ * struct bpf_iter_bits is 16 opaque bytes on the program's stack, laid out as the
+ * kernel's: { u64 bits (the bits themselves when there are 64, else the address of
+ * a copy); int nr_bits; int bit }.  new(it, ptr, nr_words) copies nr_words u64s
+ * that ptr names (as bpf_probe_read_kernel reads them); the copy of more than one
+ * word lives in the object's bpf_obj_new arena until destroy() (or close, for a
+ * program that never destroys it, which the kernel's verifier would refuse).
+ * next() gives the index of each set bit in turn.  The program may have written
+ * the slot itself (there is no verifier yet), so nothing read back from it is
+ * trusted: in checked mode the copy's address must be memory the program may touch
+ * for the bits that nr_bits says, destroy() frees only what the arena handed out,
+ * and any nr_bits and bit are fine (they only decide which bits are looked at).
+ */
+#define BITS_ITER_NR_WORDS_MAX 511
+
+struct iter_bits {
+	uint64_t bits;
+	int32_t nr_bits;
+	int32_t bit;
+};
+
+static struct iter_bits *bits_of(struct bpfx_run *run, uint64_t r1)
+{
+	if (run->checked) {
+		bpfx_mem_check(run, r1, sizeof(struct iter_bits), true);
+		if (r1 & 7)
+			bpfx_run_fault(run, -BPFX_ERR_FAULT, "bpf_iter_bits: misaligned iterator at 0x%llx",
+				       (unsigned long long)r1);
+	}
+	return (struct iter_bits *)(uintptr_t)r1;
+}
+
+/* The copy of more than one word, in the arena; 0 or the read's error. */
+static int bits_copy(struct bpfx_run *run, struct iter_bits *it, uint64_t src,
+		     uint32_t nr_bytes)
+{
+	struct bpfx_object *obj = run->prog->obj;
+	void *p = bpfx_obj_mem_alloc(obj, nr_bytes);
+	int err;
+
+	if (!p)
+		return -ENOMEM;
+	bpfx_run_charge(run, nr_bytes / BPFX_CHARGE_BYTES, "bpf_iter_bits_new");
+	err = bpfx_probe_read_kernel(run, p, src, nr_bytes);
+	if (err) {
+		bpfx_obj_mem_free(obj, p);
+		return err;
+	}
+	it->bits = (uint64_t)(uintptr_t)p;
+	return 0;
+}
+
+BPFX_FN(iter_bits_new)
+{
+	struct iter_bits *it = bits_of(run, r1);
+	uint32_t nr_words = (uint32_t)r3;
+	int err;
+
+	it->bits = 0;
+	it->nr_bits = 0;
+	it->bit = -1;
+	if (!r2 || !nr_words)
+		return (uint64_t)-EINVAL;
+	if (nr_words > BITS_ITER_NR_WORDS_MAX)
+		return (uint64_t)-E2BIG;
+	if (nr_words == 1)   /* one word stays in the slot; any failure is -EFAULT */
+		err = bpfx_probe_read_kernel(run, &it->bits, r2, sizeof(it->bits)) ? -EFAULT : 0;
+	else
+		err = bits_copy(run, it, r2, nr_words * 8);
+	if (!err)
+		it->nr_bits = (int32_t)(nr_words * 64);
+	return (uint64_t)(int64_t)err;
+}
+
+/* The words next() may look at: in the slot for 64 bits, else the copy's, which must
+ * be memory the program may touch (checked mode). */
+static const uint64_t *bits_words(struct bpfx_run *run, struct iter_bits *it)
+{
+	uint64_t words = ((uint64_t)it->nr_bits + 63) / 64;
+
+	if (it->nr_bits == 64)
+		return &it->bits;
+	if (run->checked)
+		bpfx_mem_check(run, it->bits, words * 8, false);
+	return (const uint64_t *)(uintptr_t)it->bits;
+}
+
+/* find_next_bit(): the first set bit at or after start, or nr_bits. */
+static int32_t next_set_bit(struct bpfx_run *run, const uint64_t *w, int32_t nr_bits,
+			    int64_t start)
+{
+	uint64_t word;
+	int64_t b;
+
+	if (start < 0 || start >= nr_bits)
+		return nr_bits;
+	bpfx_run_charge(run, ((uint64_t)nr_bits - (uint64_t)start) / 512, "bpf_iter_bits_next");
+	for (int64_t i = start / 64; i * 64 < nr_bits; i++) {
+		word = w[i];
+		if (i == start / 64)
+			word &= ~0ull << (start % 64);
+		if (word) {
+			b = i * 64 + __builtin_ctzll(word);
+			return b < nr_bits ? (int32_t)b : nr_bits;
+		}
+	}
+	return nr_bits;
+}
+
+BPFX_FN(iter_bits_next)
+{
+	struct iter_bits *it = bits_of(run, r1);
+	int32_t bit = it->bit, nr_bits = it->nr_bits;
+
+	if (!nr_bits || bit >= nr_bits)
+		return 0;
+	bit = next_set_bit(run, bits_words(run, it), nr_bits, (int64_t)bit + 1);
+	it->bit = bit;
+	return bit < nr_bits ? (uint64_t)(uintptr_t)&it->bit : 0;
+}
+
+BPFX_FN(iter_bits_destroy)
+{
+	struct iter_bits *it = bits_of(run, r1);
+	void *copy = (void *)(uintptr_t)it->bits;
+
+	if (it->nr_bits <= 64)
+		return 0;
+	if (!bpfx_obj_mem_free(run->prog->obj, copy))
+		bpfx_run_fault(run, -BPFX_ERR_CALL,
+			       "bpf_iter_bits_destroy: 0x%llx is not a copy bpf_iter_bits_new made",
+			       (unsigned long long)it->bits);
+	/* the slot no longer names the copy: a second destroy frees nothing */
+	it->bits = 0;
+	it->nr_bits = 0;
+	return 0;
+}
+
 /* bpf_throw is not listed: see bpfx_kfunc_throw in func.h. */
 static const struct bpfx_func funcs[] = {
 	BPFX_GENERIC_KFUNC_ENTRY(obj_new_impl, BPFX_RET_MEM_OR_NULL, BPFX_ARG_ANY, BPFX_ARG_ANY),
@@ -205,6 +344,10 @@ static const struct bpfx_func funcs[] = {
 			BPFX_ARG_ANY),
 	BPFX_FUNC_ENTRY(iter_num_next, 0, BPFX_RET_MEM_OR_NULL, BPFX_ARG_PTR),
 	BPFX_FUNC_ENTRY(iter_num_destroy, 0, BPFX_RET_VOID, BPFX_ARG_PTR),
+	BPFX_FUNC_ENTRY(iter_bits_new, 0, BPFX_RET_INTEGER, BPFX_ARG_PTR, BPFX_ARG_PTR,
+			BPFX_ARG_ANY),
+	BPFX_FUNC_ENTRY(iter_bits_next, 0, BPFX_RET_MEM_OR_NULL, BPFX_ARG_PTR),
+	BPFX_FUNC_ENTRY(iter_bits_destroy, 0, BPFX_RET_VOID, BPFX_ARG_PTR),
 };
 
 const struct bpfx_func_list bpfx_kfuncs = {

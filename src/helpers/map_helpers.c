@@ -1,14 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * map_helpers.c - the map helpers: element access through the map's ops,
- * bpf_for_each_map_elem, the ring buffer helpers and bpf_spin_lock.  Map arguments
- * are struct bpfx_map pointers (exec/ rewrote the ld_imm64s); checked mode has
- * vetted them against the signatures before the call.
+ * map_helpers.c - the map helpers: element access through the map's ops (with
+ * BPF_F_LOCK), bpf_for_each_map_elem, the ring buffer helpers and bpf_spin_lock.  Map
+ * arguments are struct bpfx_map pointers (exec/ rewrote the ld_imm64s); checked mode
+ * has vetted them against the signatures before the call.
  */
 #include <errno.h>
 #include <linux/bpf.h>
-#include <sched.h>
-#include <stdatomic.h>
+#include <stdio.h>
 
 #include "exec/run.h"
 #include "helpers/func.h"
@@ -40,12 +39,64 @@ BPFX_FN(map_lookup_percpu_elem)
 						     (uint32_t)r3);
 }
 
+/* --- waiting for a value's bpf_spin_lock -----------------------------------------------
+ *
+ * The lock itself (a word in a map value, and how a waiter knows that nobody holds
+ * it) is maps/spin_lock.c's.  A run's turns of waiting cost one instruction of its
+ * budget each, and a stuck lock (taken, by nobody: the program wrote the word) stops
+ * the run.
+ */
+struct run_wait {
+	struct bpfx_lock_wait w;
+	struct bpfx_run *run;
+};
+
+static int run_turn(struct bpfx_lock_wait *w, bool stuck)
+{
+	struct bpfx_run *run = ((struct run_wait *)w)->run;
+
+	if (!run->checked)
+		return 0;
+	if (stuck)
+		return -BPFX_ERR_CALL;
+	if (!run->budget)
+		return -BPFX_ERR_BUDGET;
+	run->budget--;
+	return 0;
+}
+
+/* Stop the run whose wait for a lock (what) ended in err. */
+static _Noreturn void wait_failed(struct bpfx_run *run, int err, const char *what)
+{
+	if (err == -BPFX_ERR_CALL)
+		bpfx_run_fault(run, err, "%s: taken, but no run holds it (did a program write it?)",
+			       what);
+	bpfx_run_fault(run, err, "%s: instruction budget exhausted waiting for the lock", what);
+}
+
+/* bpf_map_update_elem(map, key, value, BPF_F_LOCK | ...): the value goes into an
+ * existing element under the element's bpf_spin_lock (the map's update copies
+ * around the lock word, so the program's value need not be unlocked). */
+static long update_locked(struct bpfx_run *run, struct bpfx_map *map, uint64_t key,
+			  uint64_t value, uint64_t flags)
+{
+	struct run_wait rw = { { run_turn }, run };
+	long err = bpfx_map_update_locked(map, (const void *)(uintptr_t)key,
+					  (const void *)(uintptr_t)value, flags, true, &rw.w);
+
+	if (err == -BPFX_ERR_CALL || err == -BPFX_ERR_BUDGET)
+		wait_failed(run, (int)err, "bpf_map_update_elem: the value's bpf_spin_lock");
+	return err;
+}
+
 BPFX_FN(map_update_elem)
 {
 	struct bpfx_map *map = map_of(r1);
 
 	if (!map || !map->ops->update)
 		return (uint64_t)-EOPNOTSUPP;
+	if (r4 & BPF_F_LOCK)
+		return (uint64_t)update_locked(run, map, r2, r3, r4);
 	return (uint64_t)map->ops->update(map, (const void *)(uintptr_t)r2,
 					  (const void *)(uintptr_t)r3, r4, run->cpu);
 }
@@ -134,24 +185,11 @@ BPFX_FN(ringbuf_query)
 
 /* --- bpf_spin_lock ------------------------------------------------------------------
  *
- * struct bpf_spin_lock is one 4-byte word in a map value: 0 free, 1 taken.  The
- * lock is a test-and-set spin shared by every thread running programs of the
- * object; after a while of spinning we yield, since the holder may be descheduled.
- * The verifier forbids calls (and throws) while a lock is held, so a holder only
- * runs straight-line BPF code until it unlocks.  run->spin_lock names the lock a
- * run holds: checked mode refuses to take a second one (it would spin forever on
- * itself), to release one it does not hold, and any call but bpf_spin_unlock while
- * holding one (exec/checked.c).
- *
- * A program in checked mode may also have written the lock word itself, so that
- * nobody holds the lock it waits for.  The object counts the runs taking or holding a
- * lock (spin_holders, raised before the exchange that takes it, lowered after the
- * store that frees it) and the attempts (spin_gen): a waiter that is the only one
- * counted, before and after reading the word as taken, with no attempt in between,
- * knows that no run set it, and stops.  Otherwise (the writer raced with real
- * holders) each turn of waiting costs one instruction of the run's budget.
+ * run->spin_lock names the lock a run holds: checked mode refuses to take a second
+ * one (it would spin forever on itself), to release one it does not hold, and any
+ * call but bpf_spin_unlock while holding one (exec/checked.c).
  */
-static _Atomic uint32_t *lock_word(struct bpfx_run *run, uint64_t r1, const char *what)
+static uint32_t *lock_word(struct bpfx_run *run, uint64_t r1, const char *what)
 {
 	if (run->checked) {
 		bpfx_mem_check(run, r1, sizeof(uint32_t), true);
@@ -159,7 +197,7 @@ static _Atomic uint32_t *lock_word(struct bpfx_run *run, uint64_t r1, const char
 			bpfx_run_fault(run, -BPFX_ERR_FAULT, "%s: misaligned lock at 0x%llx",
 				       what, (unsigned long long)r1);
 	}
-	return (_Atomic uint32_t *)(uintptr_t)r1;
+	return (uint32_t *)(uintptr_t)r1;
 }
 
 static struct bpfx_object *lock_obj(const struct bpfx_run *run)
@@ -167,77 +205,43 @@ static struct bpfx_object *lock_obj(const struct bpfx_run *run)
 	return run->prog->obj;
 }
 
-/* Taken, by nobody: see the banner. */
-static bool lock_stuck(struct bpfx_run *run, _Atomic uint32_t *l)
-{
-	struct bpfx_object *obj = lock_obj(run);
-	uint64_t gen = __atomic_load_n(&obj->spin_gen, __ATOMIC_SEQ_CST);
-
-	return __atomic_load_n(&obj->spin_holders, __ATOMIC_SEQ_CST) == 1 &&
-	       atomic_load_explicit(l, memory_order_seq_cst) &&
-	       __atomic_load_n(&obj->spin_holders, __ATOMIC_SEQ_CST) == 1 &&
-	       __atomic_load_n(&obj->spin_gen, __ATOMIC_SEQ_CST) == gen;
-}
-
-static void stop_waiting(struct bpfx_run *run, int err, const char *why, uint64_t r1)
-{
-	__atomic_sub_fetch(&lock_obj(run)->spin_holders, 1, __ATOMIC_SEQ_CST);
-	bpfx_run_fault(run, err, "bpf_spin_lock 0x%llx: %s", (unsigned long long)r1, why);
-}
-
-/* One turn of waiting for a taken lock. */
-static void spin_wait(struct bpfx_run *run, _Atomic uint32_t *l, uint64_t r1,
-		      unsigned *spins)
-{
-	if (run->checked) {
-		if (lock_stuck(run, l))
-			stop_waiting(run, -BPFX_ERR_CALL,
-				     "taken, but no run holds it (did a program write it?)", r1);
-		if (!run->budget)
-			stop_waiting(run, -BPFX_ERR_BUDGET,
-				     "instruction budget exhausted waiting for the lock", r1);
-		run->budget--;
-	}
-	if (++*spins % 128 == 0)
-		sched_yield();
-}
-
 BPFX_FN(spin_lock)
 {
-	_Atomic uint32_t *l = lock_word(run, r1, "bpf_spin_lock");
-	struct bpfx_object *obj = lock_obj(run);
-	unsigned spins = 0;
+	uint32_t *l = lock_word(run, r1, "bpf_spin_lock");
+	struct run_wait rw = { { run_turn }, run };
+	char what[48];
+	int err;
 
 	if (run->checked && run->spin_lock)
 		bpfx_run_fault(run, -BPFX_ERR_CALL, "bpf_spin_lock: a lock is already held");
-	__atomic_add_fetch(&obj->spin_holders, 1, __ATOMIC_SEQ_CST);
-	__atomic_add_fetch(&obj->spin_gen, 1, __ATOMIC_SEQ_CST);
-	while (atomic_exchange_explicit(l, 1, memory_order_seq_cst)) {
-		while (atomic_load_explicit(l, memory_order_relaxed))
-			spin_wait(run, l, r1, &spins);
+	err = bpfx_value_lock(lock_obj(run), l, &rw.w);
+	if (err) {
+		snprintf(what, sizeof(what), "bpf_spin_lock 0x%llx", (unsigned long long)r1);
+		wait_failed(run, err, what);
 	}
-	run->spin_lock = (uint32_t *)(uintptr_t)r1;
+	run->spin_lock = l;
 	return 0;
 }
 
 void bpfx_spin_lock_release(struct bpfx_run *run)
 {
-	if (!run->spin_lock)
+	uint32_t *l = run->spin_lock;
+
+	if (!l)
 		return;
-	__atomic_store_n(run->spin_lock, 0, __ATOMIC_SEQ_CST);
 	run->spin_lock = NULL;
-	__atomic_sub_fetch(&lock_obj(run)->spin_holders, 1, __ATOMIC_SEQ_CST);
+	bpfx_value_unlock(lock_obj(run), l);
 }
 
 BPFX_FN(spin_unlock)
 {
-	_Atomic uint32_t *l = lock_word(run, r1, "bpf_spin_unlock");
+	uint32_t *l = lock_word(run, r1, "bpf_spin_unlock");
 
-	if (run->checked && run->spin_lock != (uint32_t *)(uintptr_t)r1)
+	if (run->checked && run->spin_lock != l)
 		bpfx_run_fault(run, -BPFX_ERR_CALL, "bpf_spin_unlock: lock 0x%llx is not held",
 			       (unsigned long long)r1);
 	if (run->spin_lock) {
-		run->spin_lock = (uint32_t *)l;
+		run->spin_lock = l;
 		bpfx_spin_lock_release(run);
 	}
 	return 0;

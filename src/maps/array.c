@@ -140,8 +140,10 @@ static void *array_lookup(struct bpfx_map *map, const void *key, uint32_t cpu)
 	return slot(map, index, cpu);
 }
 
-/* The checks of array_map_update_elem(), in its order. */
-static long check_update(const struct bpfx_map *map, uint32_t index, uint64_t flags)
+/* The checks of array_map_update_elem(), in its order; BPF_F_LOCK needs a
+ * bpf_spin_lock in the value, and the locked path (update_locked). */
+static long check_update(const struct bpfx_map *map, uint32_t index, uint64_t flags,
+			 bool locked)
 {
 	uint64_t plain = arr(map)->percpu ? flags : flags & ~(uint64_t)BPF_F_LOCK;
 
@@ -151,8 +153,8 @@ static long check_update(const struct bpfx_map *map, uint32_t index, uint64_t fl
 		return -E2BIG;
 	if (flags & BPF_NOEXIST)
 		return -EEXIST;
-	if (flags & BPF_F_LOCK)
-		return -EINVAL; /* needs a bpf_spin_lock in the value */
+	if ((flags & BPF_F_LOCK) && (!locked || map->lock_off < 0))
+		return -EINVAL;
 	return 0;
 }
 
@@ -164,7 +166,7 @@ static long array_update(struct bpfx_map *map, const void *key, const void *valu
 
 	if (!bpfx_map_prog_writable(map))
 		return -EPERM; /* the verifier says "write into map forbidden" */
-	err = check_update(map, index, flags);
+	err = check_update(map, index, flags, false);
 	if (err)
 		return err;
 	if (arr(map)->percpu && cpu >= map->nr_cpus)
@@ -218,7 +220,7 @@ static int array_host_update(struct bpfx_map *map, const void *key, const void *
 			     uint64_t flags)
 {
 	uint32_t index = bpfx_key_u32(key);
-	long err = check_update(map, index, flags);
+	long err = check_update(map, index, flags, false);
 
 	if (err)
 		return (int)err;
@@ -227,6 +229,17 @@ static int array_host_update(struct bpfx_map *map, const void *key, const void *
 	else
 		bpfx_copy_value(map, slot(map, index, 0), value);
 	return 0;
+}
+
+static long array_update_locked(struct bpfx_map *map, const void *key, const void *value,
+				uint64_t flags, struct bpfx_lock_wait *w)
+{
+	uint32_t index = bpfx_key_u32(key);
+	long err = check_update(map, index, flags, true);
+
+	if (err)
+		return err;
+	return bpfx_map_copy_locked(map, slot(map, index, 0), value, false, w);
 }
 
 static int array_get_next_key(struct bpfx_map *map, const void *key, void *next_key)
@@ -261,5 +274,6 @@ const struct bpfx_map_ops bpfx_array_ops = {
 	.host_lookup = array_host_lookup,
 	.host_update = array_host_update,
 	.get_next_key = array_get_next_key,
+	.update_locked = array_update_locked,
 	.regions = array_regions,
 };

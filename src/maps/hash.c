@@ -383,8 +383,10 @@ static void store_value(const struct bpfx_map *map, uint32_t i, const void *valu
 	}
 }
 
+/* locked: for BPF_F_LOCK, an existing element's value is not written but handed out
+ * to be written under its lock. */
 static long update(struct bpfx_map *map, const void *key, const void *value,
-		   uint64_t flags, uint32_t cpu)
+		   uint64_t flags, uint32_t cpu, void **locked)
 {
 	struct htab *h = htab(map);
 	uint32_t hash = hash_key(key, map->key_size), i;
@@ -398,7 +400,9 @@ static long update(struct bpfx_map *map, const void *key, const void *value,
 		err = -EEXIST;
 	else if (i == NIL && flags == BPF_EXIST)
 		err = -ENOENT;
-	else if (i != NIL) {
+	else if (i != NIL && locked) {
+		*locked = elem_value(h, i);
+	} else if (i != NIL) {
 		store_value(map, i, value, cpu, false);
 		lru_touch(h, i);
 	} else if ((i = take_slot(h)) == NIL) {
@@ -419,7 +423,27 @@ static long htab_update(struct bpfx_map *map, const void *key, const void *value
 		return -EPERM;
 	if (htab(map)->percpu && cpu >= map->nr_cpus)
 		return -EINVAL;
-	return update(map, key, value, flags, htab(map)->percpu ? cpu : 0);
+	return update(map, key, value, flags, htab(map)->percpu ? cpu : 0, NULL);
+}
+
+/* htab_map_update_elem() with BPF_F_LOCK: an existing element's value is copied in
+ * place under its lock (outside the map's mutex, as the kernel copies outside the
+ * bucket lock); a new element is written as usual.  The LRU and per-CPU maps take
+ * no BPF_F_LOCK. */
+static long htab_update_locked(struct bpfx_map *map, const void *key, const void *value,
+			       uint64_t flags, struct bpfx_lock_wait *w)
+{
+	struct htab *h = htab(map);
+	uint64_t plain = flags & ~(uint64_t)BPF_F_LOCK;
+	void *dst = NULL;
+	long err;
+
+	if (h->percpu || h->lru || plain > BPF_EXIST || map->lock_off < 0)
+		return -EINVAL;
+	err = update(map, key, value, plain, 0, &dst);
+	if (err || !dst)
+		return err;
+	return bpfx_map_copy_locked(map, dst, value, false, w);
 }
 
 static long htab_delete(struct bpfx_map *map, const void *key)
@@ -484,7 +508,7 @@ static int htab_host_lookup(struct bpfx_map *map, const void *key, void *value)
 static int htab_host_update(struct bpfx_map *map, const void *key, const void *value,
 			    uint64_t flags)
 {
-	return (int)update(map, key, value, flags, NIL);
+	return (int)update(map, key, value, flags, NIL, NULL);
 }
 
 /* The key after key in slot order; the first when key is NULL or absent. */
@@ -534,5 +558,6 @@ const struct bpfx_map_ops bpfx_htab_ops = {
 	.host_lookup = htab_host_lookup,
 	.host_update = htab_host_update,
 	.get_next_key = htab_get_next_key,
+	.update_locked = htab_update_locked,
 	.regions = htab_regions,
 };

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "maps/internal.h"
@@ -314,28 +315,101 @@ static bool bad_buf(const void *p, uint32_t size)
 	return !p && size;
 }
 
-int bpfx_map__lookup_elem(struct bpfx_map *map, const void *key, void *value)
+long bpfx_map_update_locked(struct bpfx_map *map, const void *key, const void *value,
+			    uint64_t flags, bool prog, struct bpfx_lock_wait *w)
 {
-	int err = host_check(map, false);
+	if (prog && !bpfx_map_prog_writable(map))
+		return -EPERM; /* the verifier says "write into map forbidden" */
+	if (!map->ops->update_locked)
+		return -EINVAL;
+	return map->ops->update_locked(map, key, value, flags, w);
+}
 
+/* The host waits for a value's lock as long as some program holds it, but gives up
+ * (-EDEADLK) on a lock nobody holds (a program wrote the lock word) and after a
+ * second in all: it has no instruction budget to run out. */
+#define HOST_LOCK_WAIT_NS 1000000000ull
+
+struct host_wait {
+	struct bpfx_lock_wait w;
+	uint64_t turns;
+	uint64_t start_ns;
+};
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static int host_turn(struct bpfx_lock_wait *w, bool stuck)
+{
+	struct host_wait *hw = (struct host_wait *)w;
+
+	if (stuck)
+		return -EDEADLK;
+	if (hw->turns++ % 4096)
+		return 0;
+	if (!hw->start_ns)
+		hw->start_ns = mono_ns();
+	return mono_ns() - hw->start_ns > HOST_LOCK_WAIT_NS ? -EDEADLK : 0;
+}
+
+/* A BPF_F_LOCK lookup: the element's value, copied under its lock. */
+static int lookup_locked(struct bpfx_map *map, const void *key, void *value)
+{
+	struct host_wait hw = { .w = { host_turn } };
+	void *elem = map->ops->lookup ? map->ops->lookup(map, key, 0) : NULL;
+	int err;
+
+	if (!elem)
+		return -ENOENT;
+	err = bpfx_map_copy_locked(map, value, elem, true, &hw.w);
+	if (!err)
+		bpfx_clear_lock(map, value);
+	return err;
+}
+
+int bpfx_map__lookup_elem_flags(struct bpfx_map *map, const void *key, void *value,
+				uint64_t flags)
+{
+	int err;
+
+	if (flags & ~(uint64_t)BPF_F_LOCK)
+		return -EINVAL;
+	err = host_check(map, false);
 	if (err)
 		return err;
+	if ((flags & BPF_F_LOCK) && map->lock_off < 0)
+		return -EINVAL; /* the value has no bpf_spin_lock */
 	if (bad_buf(key, map->key_size) || bad_buf(value, map->value_size))
 		return -EFAULT;
+	if (flags & BPF_F_LOCK)
+		return lookup_locked(map, key, value);
 	return map->ops->host_lookup(map, key, value);
+}
+
+int bpfx_map__lookup_elem(struct bpfx_map *map, const void *key, void *value)
+{
+	return bpfx_map__lookup_elem_flags(map, key, value, 0);
 }
 
 int bpfx_map__update_elem(struct bpfx_map *map, const void *key, const void *value,
 			  uint64_t flags)
 {
+	struct host_wait hw = { .w = { host_turn } };
 	int err = host_check(map, true);
 
 	if (err)
 		return err;
-	if (flags & BPF_F_LOCK)
-		return -EINVAL; /* no map in bpfx has a bpf_spin_lock */
+	if ((flags & BPF_F_LOCK) && map->lock_off < 0)
+		return -EINVAL; /* the value has no bpf_spin_lock */
 	if (bad_buf(key, map->key_size) || bad_buf(value, map->value_size))
 		return -EFAULT;
+	if (flags & BPF_F_LOCK)
+		return (int)bpfx_map_update_locked(map, key, value, flags, false, &hw.w);
 	return map->ops->host_update(map, key, value, flags);
 }
 

@@ -27,6 +27,13 @@ struct bpfx_region {
 
 typedef long (*bpfx_map_each_fn)(struct bpfx_map *map, void *key, void *value, void *ctx);
 
+/* Waiting for a value's bpf_spin_lock that someone else holds (maps/spin_lock.c):
+ * turn() is called on each turn of waiting, told whether the lock is stuck (taken,
+ * though nobody holds it: a program wrote the word); 0 waits on, an error gives up. */
+struct bpfx_lock_wait {
+	int (*turn)(struct bpfx_lock_wait *w, bool stuck);
+};
+
 struct bpfx_map_ops {
 	/* Check sizes and flags (-EINVAL with a message via bpfx_obj_log naming the map)
 	 * and allocate.  map->nr_cpus is set before. */
@@ -48,6 +55,13 @@ struct bpfx_map_ops {
 			   uint64_t flags);
 	int (*get_next_key)(struct bpfx_map *map, const void *key, void *next_key);
 
+	/* BPF_F_LOCK updates, for the types whose values may hold a bpf_spin_lock: the
+	 * type's own checks of flags, then the value copied into an existing element
+	 * under its lock (taken through w); a new element is written as update would.
+	 * NULL: -EINVAL, as for a value without a lock. */
+	long (*update_locked)(struct bpfx_map *map, const void *key, const void *value,
+			      uint64_t flags, struct bpfx_lock_wait *w);
+
 	/* Memory programs may touch through this map; returns the count written (at most
 	 * max), or the count needed when out is NULL. */
 	size_t (*regions)(const struct bpfx_map *map, struct bpfx_region *out, size_t max);
@@ -60,6 +74,19 @@ const struct bpfx_map_ops *bpfx_map_ops_for(uint32_t type);
  * initialisers).  Errors name the map. */
 int bpfx_maps_create(struct bpfx_object *obj);
 void bpfx_maps_destroy(struct bpfx_object *obj);
+
+/* A value's bpf_spin_lock (maps/spin_lock.c): take it (0, or the error w's turn()
+ * gave up with), free it. */
+int bpfx_value_lock(struct bpfx_object *obj, uint32_t *word, struct bpfx_lock_wait *w);
+void bpfx_value_unlock(struct bpfx_object *obj, uint32_t *word);
+/* copy_map_value_locked(): src into dst under the value's lock, which is src's
+ * (lock_src) or dst's; the lock word itself is not copied.  0 or w's error. */
+int bpfx_map_copy_locked(struct bpfx_map *map, void *dst, const void *src, bool lock_src,
+			 struct bpfx_lock_wait *w);
+/* bpf_map_update_elem(..., BPF_F_LOCK | ...) from a program (prog: the map must be
+ * writable by programs, else -EPERM) or the host. */
+long bpfx_map_update_locked(struct bpfx_map *map, const void *key, const void *value,
+			    uint64_t flags, bool prog, struct bpfx_lock_wait *w);
 
 /* Size of one per-CPU slot as the host sees it. */
 static inline uint32_t bpfx_percpu_slot(uint32_t value_size)

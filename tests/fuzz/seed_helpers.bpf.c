@@ -5,6 +5,7 @@
  * objects), so that mutants reach every helper with wrong pointers and sizes. */
 #include <linux/bpf.h>
 #include <linux/pkt_cls.h>
+#include <bpf/bpf_endian.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
 #include <bpfx/bpf_exceptions.h>
@@ -24,6 +25,15 @@ extern void bpf_preempt_disable(void) __ksym;
 extern void bpf_preempt_enable(void) __ksym;
 extern void bpf_local_irq_save(unsigned long *flags) __ksym;
 extern void bpf_local_irq_restore(unsigned long *flags) __ksym;
+
+struct bpf_iter_bits {
+	__u64 __opaque[2];
+} __attribute__((aligned(8)));
+
+extern int bpf_iter_bits_new(struct bpf_iter_bits *it, const __u64 *unsafe_ptr__ign,
+			     __u32 nr_words) __ksym;
+extern int *bpf_iter_bits_next(struct bpf_iter_bits *it) __ksym;
+extern void bpf_iter_bits_destroy(struct bpf_iter_bits *it) __ksym;
 
 struct val {
 	struct bpf_spin_lock lock;
@@ -145,16 +155,46 @@ int seed_skb(struct __sk_buff *skb)
 	csum += bpf_get_socket_uid(skb) + bpf_get_cgroup_classid(skb) +
 		bpf_get_route_realm(skb) + bpf_csum_update(skb, 7);
 	bpf_set_hash_invalid(skb);
+	csum += bpf_get_socket_cookie(skb) + bpf_get_netns_cookie(skb) +
+		bpf_get_netns_cookie(NULL) + bpf_get_current_task();
 	bpf_tail_call(skb, &jmp, skb->mark & 1);
 	if (skb->data + 20 <= skb->data_end)
 		return *(__u8 *)(long)(skb->data + 19) + bpf_redirect(1, 0);
 	return TC_ACT_OK;
 }
 
+/* The header helpers: VLAN tags in and out of the packet (which makes it IPv4),
+ * then room, protocol, ECN, timestamps, MTU and a clone. */
+SEC("tc")
+int seed_skb_hdrs(struct __sk_buff *skb)
+{
+	__be16 ip = bpf_htons(0x0800);
+	__u32 mtu = 0;
+	__u8 tos = 2;
+
+	bpf_skb_vlan_push(skb, bpf_htons(0x8100), 1);
+	bpf_skb_vlan_push(skb, bpf_htons(0x88a8), 2);
+	bpf_skb_store_bytes(skb, 16, &ip, 2, 0);
+	bpf_skb_vlan_pop(skb);
+	bpf_skb_vlan_pop(skb);
+	bpf_skb_store_bytes(skb, 15, &tos, 1, 0);
+	bpf_skb_ecn_set_ce(skb);
+	bpf_skb_adjust_room(skb, 20, BPF_ADJ_ROOM_MAC, BPF_F_ADJ_ROOM_ENCAP_L3_IPV4 |
+			    BPF_F_ADJ_ROOM_ENCAP_L4_UDP);
+	bpf_skb_adjust_room(skb, -8, BPF_ADJ_ROOM_NET, 0);
+	bpf_skb_change_proto(skb, bpf_htons(0x86dd), 0);
+	bpf_skb_change_proto(skb, bpf_htons(0x0800), 0);
+	bpf_skb_set_tstamp(skb, 7, 1);
+	bpf_check_mtu(skb, 0, &mtu, skb->mark, 0);
+	bpf_skb_change_tail(skb, 40, 0);
+	return mtu + bpf_clone_redirect(skb, 1, skb->mark & BPF_F_INGRESS);
+}
+
 SEC("xdp")
 int seed_xdp(struct xdp_md *ctx)
 {
 	char buf[16] = {};
+	__u32 mtu = 0;
 	void *data, *end;
 
 	bpf_xdp_adjust_meta(ctx, -8);
@@ -167,7 +207,8 @@ int seed_xdp(struct xdp_md *ctx)
 	if (data + 4 <= end)
 		*(__u32 *)data = bpf_xdp_get_buff_len(ctx);
 	bpf_xdp_adjust_tail(ctx, -40);
-	return XDP_PASS;
+	bpf_check_mtu(ctx, 0, &mtu, 0, 0);
+	return mtu ? XDP_PASS : XDP_DROP;
 }
 
 SEC("syscall")
@@ -185,6 +226,7 @@ int seed_maps(void *ctx)
 		v->n++;
 		bpf_spin_unlock(&v->lock);
 		bpf_map_update_elem(&arr, &key, v, BPF_EXIST);
+		bpf_map_update_elem(&hash, &k64, &init, BPF_F_LOCK | BPF_EXIST);
 	}
 	bpf_map_update_elem(&pcpu_hash, &key, &one, BPF_NOEXIST);
 	bpf_map_lookup_percpu_elem(&pcpu_hash, &key, cpu);
@@ -210,6 +252,8 @@ SEC("syscall")
 int seed_kfuncs(void *ctx)
 {
 	struct bpf_iter_num it;
+	struct bpf_iter_bits bits;
+	__u64 words[3] = { 5, 0, 1ull << 40 };
 	unsigned long flags;
 	struct elem *e;
 	__u64 sum = 0;
@@ -219,6 +263,10 @@ int seed_kfuncs(void *ctx)
 	while ((i = bpf_iter_num_next(&it)))
 		sum += *i;
 	bpf_iter_num_destroy(&it);
+	bpf_iter_bits_new(&bits, words, 3);
+	while ((i = bpf_iter_bits_next(&bits)))
+		sum += *i;
+	bpf_iter_bits_destroy(&bits);
 	e = bpf_obj_new_impl(bpf_core_type_id_local(struct elem), NULL);
 	if (e) {
 		e->a = sum;

@@ -23,7 +23,10 @@ foreach(case
     "ringbuf_submit_misaligned|bpf_ringbuf_submit: 0x[0-9a-f]+ is not a ring buffer record"
     "iter_num_misaligned|bpf_iter_num: misaligned iterator"
     "helper_work_charged|instruction budget exhausted in bpf_csum_diff"
-    "sock_arg_from_ctx_field|bpf_tcp_sock: R1 is not a socket \\(0x1000\\)")
+    "sock_arg_from_ctx_field|bpf_tcp_sock: R1 is not a socket \\(0x1000\\)"
+    "lock_flag_word_stored|bpf_map_update_elem: the value's bpf_spin_lock: taken, but no run holds it \\(did a program write it\\?\\)"
+    "iter_bits_forged_copy|invalid read of 16 bytes at 0x1000: not memory the program may touch"
+    "iter_bits_forged_destroy|bpf_iter_bits_destroy: 0x[0-9a-f]+ is not a copy bpf_iter_bits_new made")
   string(REPLACE "|" ";" case "${case}")
   list(GET case 0 prog)
   list(GET case 1 fault)

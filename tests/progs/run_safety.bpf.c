@@ -22,6 +22,15 @@ extern void bpf_local_irq_restore(unsigned long *flags) __ksym;
 extern void *bpf_obj_new_impl(__u64 local_type_id, void *meta) __ksym;
 extern void bpf_obj_drop_impl(void *kptr, void *meta) __ksym;
 
+struct bpf_iter_bits {
+	__u64 __opaque[2];
+} __attribute__((aligned(8)));
+
+extern int bpf_iter_bits_new(struct bpf_iter_bits *it, const __u64 *unsafe_ptr__ign,
+			     __u32 nr_words) __ksym;
+extern int *bpf_iter_bits_next(struct bpf_iter_bits *it) __ksym;
+extern void bpf_iter_bits_destroy(struct bpf_iter_bits *it) __ksym;
+
 struct locked {
 	struct bpf_spin_lock lock;
 	__u32 pad;
@@ -70,6 +79,21 @@ int spin_lock_word_stored(struct __sk_buff *skb)
 	bpf_spin_lock(&l->lock);
 	bpf_spin_unlock(&l->lock);
 	return 1;
+}
+
+/* BPF_F_LOCK waits for the element's lock, which the program has set itself, so
+ * nobody holds it: the update must not spin forever. */
+SEC("tc") __failure __msg("bpf_spin_lock cannot be accessed directly by load/store")
+int lock_flag_word_stored(struct __sk_buff *skb)
+{
+	struct locked v = { .count = 1 };
+	__u32 key = 0;
+	struct locked *l = bpf_map_lookup_elem(&stuck_locks, &key);
+
+	if (!l)
+		return 0;
+	*(volatile __u32 *)&l->lock = 1;
+	return bpf_map_update_elem(&stuck_locks, &key, &v, BPF_F_LOCK);
 }
 
 /* A value copied into a map never carries its lock word along (copy_map_value()
@@ -131,6 +155,35 @@ int iter_num_misaligned(struct __sk_buff *skb)
 	bpf_iter_num_new(it, 0, 2);
 	bpf_iter_num_destroy(it);
 	return slots[0];
+}
+
+/* The bits iterator keeps the address of its copy of the words (more than one) in
+ * the program's stack slot, where the program may write: next() must not read where
+ * the program points it (here 4096), nor destroy() free it. */
+SEC("tc") __failure __msg("expected an initialized iter_bits as arg #0")
+int iter_bits_forged_copy(struct __sk_buff *skb)
+{
+	__u64 w[2] = { 1, 2 };
+	struct bpf_iter_bits it;
+	int *bit;
+
+	bpf_iter_bits_new(&it, w, 2);
+	*(volatile __u64 *)&it.__opaque[0] = 4096;
+	bit = bpf_iter_bits_next(&it);
+	bpf_iter_bits_destroy(&it);
+	return bit ? *bit : 0;
+}
+
+SEC("tc") __failure __msg("expected an initialized iter_bits as arg #0")
+int iter_bits_forged_destroy(struct __sk_buff *skb)
+{
+	__u64 w[2] = { 1, 2 };
+	struct bpf_iter_bits it;
+
+	bpf_iter_bits_new(&it, w, 2);
+	*(volatile __u64 *)&it.__opaque[0] = (__u64)(long)w;
+	bpf_iter_bits_destroy(&it);
+	return 1;
 }
 
 /* IRQ flags at an odd address: bpf_local_irq_save stored them with a misaligned

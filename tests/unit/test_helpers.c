@@ -599,6 +599,66 @@ static void test_skb_resize(void)
 	CHECK_EQ((long)call(&run, BPF_FUNC_skb_change_head, 0, 1, 0, 0, 0), -EINVAL);
 }
 
+/* The skb helpers on a context built as BPF_PROG_TEST_RUN builds it (exec/ctx.c), for
+ * what annotated programs cannot reach: ctx_in's gso_size, other program types.
+ * Expected values from the 6.18 host with the same data and ctx_in ("host:"). */
+static const uint8_t ipv4_frame[64] = { [12] = 0x08, [14] = 0x45 };
+
+static void skb_run(struct bpfx_run *run, enum bpfx_prog_type type,
+		    const struct __sk_buff *in)
+{
+	struct bpfx_run_opts o = { .sz = sizeof(o), .data_in = ipv4_frame,
+				   .data_size_in = sizeof(ipv4_frame), .ctx_in = in,
+				   .ctx_size_in = in ? sizeof(*in) : 0 };
+	char err[128];
+
+	run_reset(run, false);
+	prog.type = type;
+	run->ctx_ops = bpfx_ctx_ops_for(type);
+	CHECK_EQ(run->ctx_ops->prepare(run, &o, err, sizeof(err)), 0);
+}
+
+static void test_skb_gso(void)
+{
+	struct __sk_buff in = { .gso_size = 1400 };
+	struct bpfx_run run;
+	uint32_t mtu = 0;
+	uint64_t ctx;
+
+	skb_run(&run, BPFX_PROG_SCHED_CLS, &in);
+	ctx = P(run.ctx);
+	/* host: neither TCP nor UDP GSO, so no room changes; 70000 bytes more pass */
+	CHECK_EQ((long)call(&run, BPF_FUNC_skb_adjust_room, ctx, 8, BPF_ADJ_ROOM_MAC, 0, 0),
+		 -524 /* ENOTSUPP */);
+	CHECK_EQ(call(&run, BPF_FUNC_check_mtu, ctx, 0, P(&mtu), 70000, 0), 0);
+	CHECK_EQ(mtu, 65536);
+	/* host: bpf_skb_change_head may pass SKB_MAX_ALLOC (bpfx refused it: -EINVAL) */
+	CHECK_EQ(call(&run, BPF_FUNC_skb_change_head, ctx, 16064 - 64 + 1, 0, 0, 0), 0);
+	CHECK_EQ(plen(&run), 16065);
+	CHECK_EQ((long)call(&run, BPF_FUNC_skb_change_head, ctx, 0xffffffffu, 0, 0, 0), -EINVAL);
+	run.ctx_ops->release(&run);
+}
+
+/* The kernel offers the header helpers to tc programs only (it refuses a socket
+ * filter that calls them); on a socket filter's skb, whose data starts at the network
+ * header, bpfx's must stay inside the buffer.  The values are bpfx's own. */
+static void test_skb_hdrs_other_types(void)
+{
+	struct bpfx_run run;
+	uint64_t ctx;
+
+	skb_run(&run, BPFX_PROG_SOCKET_FILTER, NULL);
+	ctx = P(run.ctx);
+	CHECK_EQ(call(&run, BPF_FUNC_skb_vlan_push, ctx, htons(0x8100), 1, 0, 0), 0);
+	CHECK_EQ((long)call(&run, BPF_FUNC_skb_vlan_push, ctx, htons(0x8100), 2, 0, 0), -EINVAL);
+	CHECK_EQ(call(&run, BPF_FUNC_skb_vlan_pop, ctx, 0, 0, 0, 0), 0);
+	CHECK_EQ(call(&run, BPF_FUNC_skb_adjust_room, ctx, 8, BPF_ADJ_ROOM_NET, 0, 0), 0);
+	CHECK_EQ(call(&run, BPF_FUNC_skb_change_proto, ctx, htons(0x86dd), 0, 0, 0), 0);
+	CHECK(run.pkt.data >= run.pkt.buf && run.pkt.data_end <= run.pkt.buf + run.pkt.buf_size);
+	run.ctx_ops->release(&run);
+	prog.type = BPFX_PROG_SCHED_CLS;
+}
+
 /* An IPv4 header (20 bytes at offset 14) with a correct checksum; TTL and the
  * source address are then rewritten with the replace helpers. */
 static void test_csum_replace(void)
@@ -1173,6 +1233,8 @@ int main(void)
 	test_csum_replace();
 	test_skb_load_store();
 	test_skb_resize();
+	test_skb_gso();
+	test_skb_hdrs_other_types();
 	test_redirect();
 	test_xdp_adjust();
 	test_xdp_frags();

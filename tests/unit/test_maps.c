@@ -10,9 +10,11 @@
 #include <sched.h>
 #include <stdarg.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "maps/map.h"
 
@@ -1030,6 +1032,131 @@ static void test_ringbuf_threads(void)
  * Creating objects, and the public API's own checks.
  */
 
+/* ---------------------------------------------------------------------------------
+ * BPF_F_LOCK (copy_map_value_locked()).  Values here are { u32 a; struct
+ * bpf_spin_lock lock; u64 b }: the lock at offset 4 (from BTF in a real object; set
+ * by hand here).  Expected errnos from the 6.18 host through bpf(2) on the same
+ * layout.
+ */
+
+struct locked_val {
+	uint32_t a;
+	uint32_t lock;
+	uint64_t b;
+};
+
+static struct bpfx_object *lock_map(uint32_t type, bool with_lock, struct bpfx_map **m)
+{
+	int err;
+	struct bpfx_object *obj = one_map("locked", type, 4, sizeof(struct locked_val), 2, 0,
+					  1, &err);
+
+	CHECK_EQ(err, 0);
+	*m = &obj->maps[0];
+	(*m)->lock_off = with_lock ? (int32_t)offsetof(struct locked_val, lock) : -1;
+	return obj;
+}
+
+static void test_lock_flags(uint32_t type)
+{
+	struct locked_val v = { 5, 1, 7 }, out;
+	uint32_t k = 1, k9 = 9;
+	struct bpfx_object *obj;
+	struct bpfx_map *m;
+
+	obj = lock_map(type, true, &m);
+	CHECK_EQ(bpfx_map__lookup_elem_flags(m, &k, &out, 8), -EINVAL);
+	CHECK_EQ(bpfx_map__lookup_elem_flags(m, &k, &out, BPF_F_LOCK | 1), -EINVAL);
+	CHECK_EQ(bpfx_map__update_elem(m, &k, &v, BPF_F_LOCK | 8), -EINVAL);
+	if (type == BPF_MAP_TYPE_ARRAY) {
+		CHECK_EQ(bpfx_map__update_elem(m, &k9, &v, BPF_F_LOCK), -E2BIG);
+		CHECK_EQ(bpfx_map__update_elem(m, &k, &v, BPF_F_LOCK | BPF_NOEXIST), -EEXIST);
+		CHECK_EQ(bpfx_map__lookup_elem_flags(m, &k9, &out, BPF_F_LOCK), -ENOENT);
+	} else {
+		CHECK_EQ(bpfx_map__update_elem(m, &k, &v, BPF_F_LOCK | BPF_EXIST), -ENOENT);
+		CHECK_EQ(bpfx_map__lookup_elem_flags(m, &k, &out, BPF_F_LOCK), -ENOENT);
+	}
+	/* a new or existing element; the lock word is neither copied in nor out */
+	CHECK_EQ(bpfx_map__update_elem(m, &k, &v, BPF_F_LOCK), 0);
+	v.a = 6;
+	CHECK_EQ(bpfx_map__update_elem(m, &k, &v, BPF_F_LOCK | BPF_EXIST), 0);
+	if (type == BPF_MAP_TYPE_HASH)
+		CHECK_EQ(bpfx_map__update_elem(m, &k, &v, BPF_F_LOCK | BPF_NOEXIST), -EEXIST);
+	memset(&out, 0xff, sizeof(out));
+	CHECK_EQ(bpfx_map__lookup_elem_flags(m, &k, &out, BPF_F_LOCK), 0);
+	CHECK(out.a == 6 && out.lock == 0 && out.b == 7);
+	CHECK_EQ(*(uint32_t *)((uint8_t *)m->ops->lookup(m, &k, 0) + 4), 0);
+	free_obj(obj);
+
+	/* no bpf_spin_lock in the value: the syscall's own -EINVAL comes first */
+	obj = lock_map(type, false, &m);
+	CHECK_EQ(bpfx_map__lookup_elem_flags(m, &k, &out, BPF_F_LOCK), -EINVAL);
+	CHECK_EQ(bpfx_map__update_elem(m, &k, &v, BPF_F_LOCK), -EINVAL);
+	CHECK_EQ(bpfx_map__update_elem(m, &k9, &v, BPF_F_LOCK), -EINVAL);
+	CHECK_EQ(m->ops->update(m, &k, &v, BPF_F_LOCK, 0), -EINVAL); /* from a program */
+	free_obj(obj);
+}
+
+struct holder {
+	struct bpfx_map *map;
+	uint32_t *word;
+	atomic_int state;        /* 1: holding, 2: released */
+};
+
+static void *hold_lock(void *p)
+{
+	struct holder *h = p;
+	struct timespec ts = { 0, 20 * 1000 * 1000 };
+
+	atomic_store(&h->state, 1);
+	nanosleep(&ts, NULL);
+	atomic_store(&h->state, 2);
+	bpfx_value_unlock(h->map->obj, h->word);
+	return NULL;
+}
+
+static int no_wait(struct bpfx_lock_wait *w, bool stuck)
+{
+	return -EBUSY;
+}
+
+/* The host waits for a lock a program holds, and gives up (-EDEADLK) on one that
+ * nobody holds: a program wrote the lock word. */
+static void test_lock_wait(void)
+{
+	struct bpfx_lock_wait busy = { no_wait };
+	struct locked_val v = { 9, 0, 9 }, out;
+	struct holder h = { 0 };
+	struct bpfx_object *obj;
+	struct bpfx_map *m;
+	uint32_t k = 0, *word;
+	pthread_t t;
+
+	obj = lock_map(BPF_MAP_TYPE_ARRAY, true, &m);
+	word = (uint32_t *)((uint8_t *)m->ops->lookup(m, &k, 0) + 4);
+	*word = 1;                                      /* as a program may store it */
+	CHECK_EQ(bpfx_map__update_elem(m, &k, &v, BPF_F_LOCK), -EDEADLK);
+	CHECK_EQ(bpfx_map__lookup_elem_flags(m, &k, &out, BPF_F_LOCK), -EDEADLK);
+	CHECK_EQ(obj->spin_holders, 0);
+	*word = 0;
+
+	CHECK_EQ(bpfx_value_lock(obj, word, &busy), 0);  /* free: no turn taken */
+	h.map = m;
+	h.word = word;
+	CHECK_EQ(pthread_create(&t, NULL, hold_lock, &h), 0);
+	while (atomic_load(&h.state) == 0)
+		sched_yield();
+	CHECK_EQ(bpfx_value_lock(obj, word, &busy), -EBUSY);   /* taken: the turn says no */
+	CHECK_EQ(bpfx_map__update_elem(m, &k, &v, BPF_F_LOCK), 0);
+	CHECK_EQ(atomic_load(&h.state), 2);             /* only once it was freed */
+	pthread_join(t, NULL);
+	CHECK_EQ(*word, 0);
+	CHECK_EQ(obj->spin_holders, 0);
+	CHECK_EQ(bpfx_map__lookup_elem(m, &k, &out), 0);
+	CHECK(out.a == 9 && out.b == 9);
+	free_obj(obj);
+}
+
 static void test_create(void)
 {
 	struct bpfx_object *obj = new_obj(3, 2);
@@ -1092,6 +1219,9 @@ int main(void)
 	test_ringbuf_basic();
 	test_ringbuf_full_and_wrap();
 	test_ringbuf_threads();
+	test_lock_flags(BPF_MAP_TYPE_ARRAY);
+	test_lock_flags(BPF_MAP_TYPE_HASH);
+	test_lock_wait();
 	test_create();
 	if (failures) {
 		fprintf(stderr, "test_maps: %d check(s) failed\n", failures);
