@@ -46,6 +46,9 @@ int cmd_test(int argc, char **argv);
  *                          (-EPERM: no bpf(); the test is then reported as skipped).
  */
 int cmd_kernel(int argc, char **argv) __attribute__((weak));
+/* The run options `bpfx test` uses for prog, on either side: as the kernel's
+ * test_loader, TEST_DATA_LEN zero bytes in and four times as much room out. */
+void test_run_opts(const struct bpfx_program *prog, struct bpfx_run_opts *ro);
 int cmd_diff(int argc, char **argv) __attribute__((weak));
 int kernel_test_prog(const char *obj_path, const char *prog_name,
 		     const struct test_spec *spec, struct test_outcome *out)

@@ -713,6 +713,7 @@ int kernel_test_prog(const char *obj_path, const char *prog_name,
 {
 	struct bpfx_kernel_opts ko = { .sz = sizeof(ko), .full_log = true };
 	struct cli_log log = { .max_level = -1 };
+	struct bpfx_run_opts ro;
 	struct bpfx_kernel_result r;
 	struct bpfx_program *prog;
 	struct bpfx_object *obj;
@@ -729,7 +730,9 @@ int kernel_test_prog(const char *obj_path, const char *prog_name,
 	ko.log_level = spec->log_level > 0 ? (uint32_t)spec->log_level : 1;
 	ko.prog_flags = spec->prog_flags;
 	ko.load_only = !test_should_run(spec);
-	err = prog ? bpfx_program__kernel_run(prog, NULL, &ko, &r) : -ENOENT;
+	if (prog)
+		test_run_opts(prog, &ro);   /* the bytes the bpfx side of 'bpfx test' uses */
+	err = prog ? bpfx_program__kernel_run(prog, &ro, &ko, &r) : -ENOENT;
 	if (!err) {
 		if (r.status == BPFX_KERNEL_UNSUPPORTED) {
 			cli_err("test", "%s: the kernel loader cannot express it: %s",

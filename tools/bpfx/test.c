@@ -107,19 +107,28 @@ static char *dup_or_null(const char *s)
 	return s && *s ? strdup(s) : NULL;
 }
 
+static uint8_t test_in[TEST_DATA_LEN], test_out[TEST_DATA_LEN * 4];
+
+void test_run_opts(const struct bpfx_program *prog, struct bpfx_run_opts *ro)
+{
+	memset(ro, 0, sizeof(*ro));
+	ro->sz = sizeof(*ro);
+	if (bpfx_prog_type_input(bpfx_program__type(prog)) == BPFX_INPUT_DATA) {
+		ro->repeat = 1;            /* ctx-only types (syscall, raw_tp) refuse repeat */
+		ro->data_in = test_in;
+		ro->data_size_in = sizeof(test_in);
+		ro->data_out = test_out;
+		ro->data_size_out = sizeof(test_out);
+	}
+}
+
 static void run_test_prog(const struct bpfx_program *prog, struct test_outcome *o)
 {
-	uint8_t in[TEST_DATA_LEN] = { 0 }, out[TEST_DATA_LEN * 4];
-	struct bpfx_run_opts ro = { .sz = sizeof(ro), .repeat = 1 };
+	struct bpfx_run_opts ro;
 	struct bpfx_result res;
 
 	memset(&res, 0, sizeof(res));
-	if (bpfx_prog_type_input(bpfx_program__type(prog)) == BPFX_INPUT_DATA) {
-		ro.data_in = in;
-		ro.data_size_in = sizeof(in);
-		ro.data_out = out;
-		ro.data_size_out = sizeof(out);
-	}
+	test_run_opts(prog, &ro);
 	o->run_err = bpfx_program__run(prog, &ro, &res);
 	res.fault[sizeof(res.fault) - 1] = '\0';
 	o->ran = true;
