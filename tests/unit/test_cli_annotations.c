@@ -13,27 +13,7 @@
 
 #include "annotations.h"
 #include "json.h"
-
-static int failures;
-
-#define CHECK(cond)                                                              \
-	do {                                                                     \
-		if (!(cond)) {                                                   \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__,   \
-				__LINE__, #cond);                                \
-			failures++;                                              \
-		}                                                                \
-	} while (0)
-
-#define CHECK_STR(got, want)                                                     \
-	do {                                                                     \
-		const char *g_ = (got), *w_ = (want);                            \
-		if (!g_ || strcmp(g_, w_) != 0) {                                \
-			fprintf(stderr, "%s:%d: got '%s', want '%s'\n", __FILE__, \
-				__LINE__, g_ ? g_ : "(null)", w_);               \
-			failures++;                                              \
-		}                                                                \
-	} while (0)
+#include "check.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -12,29 +12,9 @@
 #include <string.h>
 
 #include "exec/run.h"
+#include "check.h"
 
-static int failures;
 static char errbuf[256];
-
-#define CHECK(cond)                                                                    \
-	do {                                                                           \
-		if (!(cond)) {                                                         \
-			fprintf(stderr, "%s:%d: %s: CHECK(%s) failed (err: %s)\n",     \
-				__FILE__, __LINE__, __func__, #cond, errbuf);          \
-			failures++;                                                    \
-		}                                                                      \
-	} while (0)
-
-#define CHECK_EQ(a, b)                                                                 \
-	do {                                                                           \
-		unsigned long long _a = (unsigned long long)(a);                       \
-		unsigned long long _b = (unsigned long long)(b);                       \
-		if (_a != _b) {                                                        \
-			fprintf(stderr, "%s:%d: %s: %s == %#llx, expected %#llx\n",    \
-				__FILE__, __LINE__, __func__, #a, _a, _b);             \
-			failures++;                                                    \
-		}                                                                      \
-	} while (0)
 
 /* A test packet: zero MACs, IPv4 192.168.0.1 -> 192.168.0.2, TCP 1234 -> 80, SYN. */
 static const uint8_t pkt_v4[54] = {

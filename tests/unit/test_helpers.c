@@ -25,38 +25,7 @@
 #include "exec/run.h"
 #include "helpers/func.h"
 #include "maps/map.h"
-
-static int failures;
-
-#define CHECK(cond)                                                                  \
-	do {                                                                         \
-		if (!(cond)) {                                                       \
-			fprintf(stderr, "%s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, \
-				#cond);                                              \
-			failures++;                                                  \
-		}                                                                    \
-	} while (0)
-
-#define CHECK_EQ(a, b)                                                               \
-	do {                                                                         \
-		long long a_ = (long long)(a), b_ = (long long)(b);                  \
-		if (a_ != b_) {                                                      \
-			fprintf(stderr, "%s:%d: %s == %lld (%#llx), expected %lld (%#llx)\n", \
-				__FILE__, __LINE__, #a, a_, (unsigned long long)a_, b_, \
-				(unsigned long long)b_);                             \
-			failures++;                                                  \
-		}                                                                    \
-	} while (0)
-
-#define CHECK_STR(a, b)                                                              \
-	do {                                                                         \
-		const char *a_ = (a), *b_ = (b);                                     \
-		if (strcmp(a_, b_)) {                                                \
-			fprintf(stderr, "%s:%d: %s == \"%s\", expected \"%s\"\n",      \
-				__FILE__, __LINE__, #a, a_, b_);                     \
-			failures++;                                                  \
-		}                                                                    \
-	} while (0)
+#include "check.h"
 
 /* ---------------------------------------------------------------------------------
  * A run built by hand: an object, a program, a run with a fault buffer.  Faults

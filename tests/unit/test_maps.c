@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "maps/map.h"
+#include "check.h"
 
 #ifndef ENOTSUPP
 #define ENOTSUPP 524
@@ -37,27 +38,6 @@ void bpfx_obj_log(const struct bpfx_object *obj, enum bpfx_print_level level,
 		obj->print(level, buf, obj->print_ctx);
 }
 #endif
-
-static int failures;
-
-#define CHECK(cond)                                                                  \
-	do {                                                                         \
-		if (!(cond)) {                                                       \
-			fprintf(stderr, "%s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, \
-				#cond);                                              \
-			failures++;                                                  \
-		}                                                                    \
-	} while (0)
-
-#define CHECK_EQ(a, b)                                                               \
-	do {                                                                         \
-		long long a_ = (long long)(a), b_ = (long long)(b);                  \
-		if (a_ != b_) {                                                      \
-			fprintf(stderr, "%s:%d: %s == %lld, expected %s == %lld\n",   \
-				__FILE__, __LINE__, #a, a_, #b, b_);                 \
-			failures++;                                                  \
-		}                                                                    \
-	} while (0)
 
 /* ---------------------------------------------------------------------------------
  * Building objects by hand.

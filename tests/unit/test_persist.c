@@ -8,10 +8,7 @@
 #include <string.h>
 
 #include <bpfx.h>
-
-static int failures;
-
-#define CHECK(cond) do { if (!(cond)) { fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, #cond); failures++; } } while (0)
+#include "check.h"
 
 static uint32_t run_len(struct bpfx_program *prog, uint32_t len)
 {

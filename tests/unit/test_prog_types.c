@@ -11,27 +11,7 @@
 #include <string.h>
 
 #include "object/object.h"
-
-static int failures;
-
-#define CHECK(cond)                                                                    \
-	do {                                                                           \
-		if (!(cond)) {                                                         \
-			fprintf(stderr, "%s:%d: %s: CHECK(%s) failed\n", __FILE__,     \
-				__LINE__, __func__, #cond);                            \
-			failures++;                                                    \
-		}                                                                      \
-	} while (0)
-
-#define CHECK_EQ(a, b)                                                                 \
-	do {                                                                           \
-		long long _a = (long long)(a), _b = (long long)(b);                    \
-		if (_a != _b) {                                                        \
-			fprintf(stderr, "%s:%d: %s: %s == %lld, expected %lld\n",      \
-				__FILE__, __LINE__, __func__, #a, _a, _b);             \
-			failures++;                                                    \
-		}                                                                      \
-	} while (0)
+#include "check.h"
 
 /* --- section names --------------------------------------------------------------- */
 

@@ -23,17 +23,7 @@
 #include <time.h>
 
 #include "exec/run.h"
-
-static int failures;
-
-#define CHECK(cond)                                                                  \
-	do {                                                                         \
-		if (!(cond)) {                                                       \
-			fprintf(stderr, "%s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, \
-				#cond);                                              \
-			__atomic_add_fetch(&failures, 1, __ATOMIC_SEQ_CST);          \
-		}                                                                    \
-	} while (0)
+#include "check.h"
 
 #define RACE_SECONDS 0.5
 
