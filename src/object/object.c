@@ -282,7 +282,7 @@ int bpfx_object__load(struct bpfx_object *obj)
 
 		load_program(prog);
 		if (prog->load_err)
-			bpfx_obj_log(obj, BPFX_INFO, "prog '%s': not loaded: %s", prog->name,
+			bpfx_obj_log(obj, BPFX_DEBUG, "prog '%s': not loaded: %s", prog->name,
 				     prog->load_log ? prog->load_log : bpfx_strerror(prog->load_err));
 	}
 	return 0;
